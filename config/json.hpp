@@ -1,0 +1,18 @@
+// The one include of RapidJSON. A type mismatch on untrusted JSON must not abort the process
+// (RapidJSON asserts by default), so its assertion throws instead.
+#pragma once
+
+#include <stdexcept>
+
+#ifndef RAPIDJSON_ASSERT
+#define RAPIDJSON_ASSERT(x)                                          \
+  do {                                                               \
+    if (!(x)) throw std::runtime_error("json access failed: " #x);  \
+  } while (0)
+#endif
+#define RAPIDJSON_HAS_STDSTRING 1
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>

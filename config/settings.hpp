@@ -1,0 +1,34 @@
+// Runtime configuration: every environment variable the server reads, with its default.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace vlserve::config {
+
+enum class log_format { text, json };
+
+// One field per variable in .env.example; names mirror the variables in lower case.
+struct settings {
+  std::string host = "0.0.0.0";
+  uint16_t port = 3000;
+  std::string model_repo_id = "Qwen/Qwen3-VL-2B-Thinking";
+  std::string model_revision = "main";
+  std::string hf_token;  // secret: never logged
+  int max_tokens = 256;
+  double temperature = 0.7;
+  int max_video_frames = 16;
+  std::string device_map = "auto";   // auto | cpu | cuda | cuda:N
+  std::string torch_dtype = "auto";  // auto | bfloat16 | float16 | float32
+  bool persist_sessions = true;
+  std::string sessions_db_path = "data/sessions";
+  int64_t sessions_ttl_seconds = 86400;
+  int64_t cancel_after_disconnect_seconds = 3600;  // 0 = never
+  int max_batch = 8;
+  int64_t max_request_bytes = 64ll << 20;
+  int threads = 0;  // 0 = all cores
+  std::string log_level = "info";
+  log_format log_fmt = log_format::text;
+};
+
+}  // namespace vlserve::config

@@ -1,0 +1,169 @@
+#include "config/variables.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "config/config_error.hpp"
+
+namespace vlserve::config {
+namespace {
+
+[[noreturn]] void reject(const std::string& name, const std::string& value, const std::string& accepted) {
+  throw config_error(name + "=" + value + " is invalid: expected " + accepted);
+}
+
+int64_t parse_int(const std::string& name, const std::string& value, int64_t lo, int64_t hi) {
+  const std::string accepted = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+  int64_t out = 0;
+  const char* end = value.data() + value.size();
+  const auto r = std::from_chars(value.data(), end, out);
+  if (value.empty() || r.ec != std::errc() || r.ptr != end || out < lo || out > hi)
+    reject(name, value, accepted);
+  return out;
+}
+
+double parse_double(const std::string& name, const std::string& value, double lo, double hi) {
+  const std::string accepted = "a number in [" + std::to_string(lo).substr(0, 3) + ", " +
+                               std::to_string(hi).substr(0, 3) + "]";
+  double out = 0;
+  const char* end = value.data() + value.size();
+  const auto r = std::from_chars(value.data(), end, out);
+  if (value.empty() || r.ec != std::errc() || r.ptr != end || !std::isfinite(out) || out < lo ||
+      out > hi)
+    reject(name, value, accepted);
+  return out;
+}
+
+bool parse_bool(const std::string& name, const std::string& value) {
+  std::string v = value;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  reject(name, value, "1|0 (or true|false, yes|no, on|off)");
+}
+
+std::string parse_choice(const std::string& name, const std::string& value,
+                         const std::vector<std::string>& choices) {
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
+  std::string accepted;
+  for (const auto& c : choices) accepted += (accepted.empty() ? "" : "|") + c;
+  reject(name, value, "one of " + accepted);
+}
+
+std::string parse_device(const std::string& name, const std::string& value) {
+  if (value == "auto" || value == "cpu" || value == "cuda") return value;
+  if (value.rfind("cuda:", 0) == 0) {
+    const std::string index = value.substr(5);
+    int n = -1;
+    const auto r = std::from_chars(index.data(), index.data() + index.size(), n);
+    if (!index.empty() && r.ec == std::errc() && r.ptr == index.data() + index.size() && n >= 0 && n < 64)
+      return value;
+  }
+  reject(name, value, "auto, cpu, cuda or cuda:N");
+}
+
+std::string non_empty(const std::string& name, const std::string& value) {
+  if (value.empty()) reject(name, value, "a non-empty value");
+  return value;
+}
+
+std::string yes_no(bool b) { return b ? "1" : "0"; }
+
+std::vector<variable> make_table() {
+  std::vector<variable> t;
+  auto add = [&t](std::string name, std::string help, bool secret, auto apply, auto show) {
+    t.push_back(variable{std::move(name), std::move(help), secret, apply, show});
+  };
+  add("HOST", "Address to listen on", false,
+      [](const std::string& v, settings& s) { s.host = non_empty("HOST", v); },
+      [](const settings& s) { return s.host; });
+  add("PORT", "TCP port for the HTTP API (1..65535)", false,
+      [](const std::string& v, settings& s) { s.port = uint16_t(parse_int("PORT", v, 1, 65535)); },
+      [](const settings& s) { return std::to_string(s.port); });
+  add("MODEL_REPO_ID", "Hugging Face repo id or a local model directory", false,
+      [](const std::string& v, settings& s) { s.model_repo_id = non_empty("MODEL_REPO_ID", v); },
+      [](const settings& s) { return s.model_repo_id; });
+  add("MODEL_REVISION", "Hub revision (branch, tag or commit) to resolve", false,
+      [](const std::string& v, settings& s) { s.model_revision = non_empty("MODEL_REVISION", v); },
+      [](const settings& s) { return s.model_revision; });
+  add("HF_TOKEN", "Hugging Face access token for gated/private repos (never logged)", true,
+      [](const std::string& v, settings& s) { s.hf_token = v; },
+      [](const settings& s) { return s.hf_token; });
+  add("MAX_TOKENS", "Default max completion tokens when a request gives none (1..1048576)", false,
+      [](const std::string& v, settings& s) { s.max_tokens = int(parse_int("MAX_TOKENS", v, 1, 1 << 20)); },
+      [](const settings& s) { return std::to_string(s.max_tokens); });
+  add("TEMPERATURE", "Default sampling temperature when a request gives none (0..2; 0 = greedy)", false,
+      [](const std::string& v, settings& s) { s.temperature = parse_double("TEMPERATURE", v, 0.0, 2.0); },
+      [](const settings& s) { return std::to_string(s.temperature); });
+  add("MAX_VIDEO_FRAMES", "Upper cap on frames sampled from one video (1..768)", false,
+      [](const std::string& v, settings& s) {
+        s.max_video_frames = int(parse_int("MAX_VIDEO_FRAMES", v, 1, 768));
+      },
+      [](const settings& s) { return std::to_string(s.max_video_frames); });
+  add("DEVICE_MAP", "auto (CUDA when present, else CPU), cpu, cuda or cuda:N", false,
+      [](const std::string& v, settings& s) { s.device_map = parse_device("DEVICE_MAP", v); },
+      [](const settings& s) { return s.device_map; });
+  add("TORCH_DTYPE", "auto (bfloat16), bfloat16, float16 or float32", false,
+      [](const std::string& v, settings& s) {
+        s.torch_dtype = parse_choice("TORCH_DTYPE", v, {"auto", "bfloat16", "float16", "float32"});
+      },
+      [](const settings& s) { return s.torch_dtype; });
+  add("PERSIST_SESSIONS", "1 to keep session events in LMDB for replay across restarts, 0 for memory only", false,
+      [](const std::string& v, settings& s) { s.persist_sessions = parse_bool("PERSIST_SESSIONS", v); },
+      [](const settings& s) { return yes_no(s.persist_sessions); });
+  add("SESSIONS_DB_PATH", "Directory of the LMDB session store", false,
+      [](const std::string& v, settings& s) { s.sessions_db_path = non_empty("SESSIONS_DB_PATH", v); },
+      [](const settings& s) { return s.sessions_db_path; });
+  add("SESSIONS_TTL_SECONDS", "Finished sessions older than this are swept from the store (1..31536000)", false,
+      [](const std::string& v, settings& s) {
+        s.sessions_ttl_seconds = parse_int("SESSIONS_TTL_SECONDS", v, 1, 31536000);
+      },
+      [](const settings& s) { return std::to_string(s.sessions_ttl_seconds); });
+  add("CANCEL_AFTER_DISCONNECT_SECONDS",
+      "Cancel a running stream after all its clients are gone this long (0 = never)", false,
+      [](const std::string& v, settings& s) {
+        s.cancel_after_disconnect_seconds = parse_int("CANCEL_AFTER_DISCONNECT_SECONDS", v, 0, 31536000);
+      },
+      [](const settings& s) { return std::to_string(s.cancel_after_disconnect_seconds); });
+  add("MAX_BATCH", "Most sequences decoded together in one step (1..256)", false,
+      [](const std::string& v, settings& s) { s.max_batch = int(parse_int("MAX_BATCH", v, 1, 256)); },
+      [](const settings& s) { return std::to_string(s.max_batch); });
+  add("MAX_REQUEST_BYTES", "Largest accepted HTTP request, headers included (4096..1073741824)", false,
+      [](const std::string& v, settings& s) {
+        s.max_request_bytes = parse_int("MAX_REQUEST_BYTES", v, 4096, 1ll << 30);
+      },
+      [](const settings& s) { return std::to_string(s.max_request_bytes); });
+  add("THREADS", "Intra-op compute threads (0 = all cores)", false,
+      [](const std::string& v, settings& s) { s.threads = int(parse_int("THREADS", v, 0, 1024)); },
+      [](const settings& s) { return std::to_string(s.threads); });
+  add("LOG_LEVEL", "trace, debug, info, warn, error or off", false,
+      [](const std::string& v, settings& s) {
+        s.log_level = parse_choice("LOG_LEVEL", v, {"trace", "debug", "info", "warn", "error", "off"});
+      },
+      [](const settings& s) { return s.log_level; });
+  add("LOG_FORMAT", "text or json (one JSON object per line)", false,
+      [](const std::string& v, settings& s) {
+        s.log_fmt = parse_choice("LOG_FORMAT", v, {"text", "json"}) == "json" ? log_format::json
+                                                                             : log_format::text;
+      },
+      [](const settings& s) { return std::string(s.log_fmt == log_format::json ? "json" : "text"); });
+  return t;
+}
+
+}  // namespace
+
+const std::vector<variable>& variables() {
+  static const std::vector<variable> table = make_table();
+  return table;
+}
+
+std::string flag_name(const std::string& variable_name) {
+  std::string out = "--";
+  for (char c : variable_name) out += c == '_' ? '-' : char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace vlserve::config

@@ -1,0 +1,49 @@
+#include "http/api_error.hpp"
+
+#include "config/json.hpp"
+
+namespace vlserve::http {
+
+api_error bad_request(std::string message, std::string param, std::string code) {
+  return {400, std::move(message), "invalid_request_error", std::move(param), std::move(code)};
+}
+
+api_error not_found(std::string message, std::string code) {
+  return {404, std::move(message), "not_found_error", "", std::move(code)};
+}
+
+api_error model_not_ready(std::string message) {
+  return {503, std::move(message), "service_unavailable", "", "model_not_ready"};
+}
+
+api_error internal_error(std::string message) {
+  return {500, std::move(message), "server_error", "", "internal_error"};
+}
+
+std::string error_body(const api_error& e) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  auto nullable = [&w](const std::string& s) {
+    if (s.empty()) {
+      w.Null();
+    } else {
+      w.String(s.c_str(), rapidjson::SizeType(s.size()));
+    }
+  };
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("message");
+  w.String(e.message.c_str(), rapidjson::SizeType(e.message.size()));
+  w.Key("type");
+  w.String(e.type.c_str(), rapidjson::SizeType(e.type.size()));
+  w.Key("param");
+  nullable(e.param);
+  w.Key("code");
+  nullable(e.code);
+  w.EndObject();
+  w.EndObject();
+  return sb.GetString();
+}
+
+}  // namespace vlserve::http

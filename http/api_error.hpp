@@ -1,0 +1,24 @@
+// The one table that turns an error into an HTTP status and an OpenAI-style error body.
+#pragma once
+
+#include <string>
+
+namespace vlserve::http {
+
+struct api_error {
+  int status = 500;          // HTTP status code
+  std::string message;       // says what went wrong and what to do instead
+  std::string type;          // invalid_request_error, not_found_error, server_error, ...
+  std::string param;         // offending request field, empty when none
+  std::string code;          // machine-readable code, empty when none
+};
+
+api_error bad_request(std::string message, std::string param = {}, std::string code = {});
+api_error not_found(std::string message, std::string code = "not_found");
+api_error model_not_ready(std::string message);
+api_error internal_error(std::string message);
+
+// {"error":{"message":...,"type":...,"param":...|null,"code":...|null}}
+std::string error_body(const api_error& e);
+
+}  // namespace vlserve::http

@@ -1,0 +1,30 @@
+// Typed headers Pistache lacks. Raw headers are silently dropped from responses (stack-notes §2),
+// so each extra header needs its own class.
+#pragma once
+
+#include <pistache/http_header.h>
+
+#include <string>
+
+namespace vlserve::http {
+
+class retry_after_header : public Pistache::Http::Header::Header {
+ public:
+  NAME("Retry-After")
+  retry_after_header() = default;
+  explicit retry_after_header(int seconds) : seconds_(seconds) {}
+  void parse(const std::string& s) override { seconds_ = std::stoi(s); }
+  void write(std::ostream& os) const override { os << seconds_; }
+
+ private:
+  int seconds_ = 5;
+};
+
+class x_accel_buffering_header : public Pistache::Http::Header::Header {
+ public:
+  NAME("X-Accel-Buffering")
+  void parse(const std::string&) override {}
+  void write(std::ostream& os) const override { os << "no"; }
+};
+
+}  // namespace vlserve::http

