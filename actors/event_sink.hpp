@@ -1,0 +1,28 @@
+// Where a session delivers its events: an SSE connection, a non-streaming reply being collected,
+// or a test recorder. Implemented outside actors/ (http/), called from actor threads.
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include <memory>
+
+#include "actors/messages.hpp"
+
+namespace vlserve::actors {
+
+class event_sink {
+ public:
+  virtual ~event_sink() = default;
+  // Must not block. Returns false once the client is gone (the session then drops the sink).
+  virtual bool deliver(const stream_event& ev) = 0;
+  // No more events will come: the final event was delivered, or the session cannot continue
+  // (then `error_status`/`message` say why). Called at most once.
+  virtual void close(int error_status, const std::string& message) = 0;
+};
+
+using sink_ptr = std::shared_ptr<event_sink>;
+
+}  // namespace vlserve::actors
+
+// Sinks hold sockets and callbacks: they never leave this process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vlserve::actors::sink_ptr)

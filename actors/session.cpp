@@ -1,0 +1,242 @@
+#include "actors/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/all.hpp>
+#include <deque>
+#include <map>
+#include <stdexcept>
+
+#include "actors/atoms.hpp"
+#include "actors/event_sink.hpp"
+
+namespace vlserve::actors {
+namespace {
+
+struct subscriber {
+  sink_ptr sink;
+  uint64_t next = 0;     // index of the next event this client needs
+  bool loading = false;  // waiting for older events from the persister
+};
+
+struct session_state_data {
+  static inline const char* name = "session";
+  session_config cfg;
+  std::deque<stream_event> ring;  // events [ring_start, info.event_count)
+  uint64_t ring_start = 0;
+  bool log_complete = false;  // the final event is in the log
+  std::map<uint64_t, subscriber> subs;
+  uint64_t next_sub_id = 0;
+  int32_t reported_clients = -1;
+  uint64_t linger_epoch = 0;
+};
+
+using session_ptr = caf::stateful_actor<session_state_data>*;
+
+session_info& info(session_ptr self) { return self->state.cfg.info; }
+
+void report_clients(session_ptr self) {
+  auto& st = self->state;
+  const auto n = int32_t(st.subs.size());
+  info(self).attached_clients = n;
+  if (!st.cfg.watchdog || is_terminal(info(self).state) || n == st.reported_clients) return;
+  st.reported_clients = n;
+  self->send(st.cfg.watchdog, vl_clients_atom::value, info(self).id, caf::actor_cast<caf::actor>(self), n);
+}
+
+// A finished session with nobody attached leaves memory after the linger time; its events stay in
+// the store and a later lookup reloads it from there.
+void arm_linger(session_ptr self) {
+  auto& st = self->state;
+  if (!is_terminal(info(self).state) || !st.subs.empty()) return;
+  self->delayed_send(self, st.cfg.linger, vl_expire_atom::value, ++st.linger_epoch);
+}
+
+void drop(session_ptr self, uint64_t sub_id) {
+  self->state.subs.erase(sub_id);
+  report_clients(self);
+  arm_linger(self);
+}
+
+void pump(session_ptr self, uint64_t sub_id);
+
+// Older events than the ring holds come from the persister, in bounded pages.
+void load_older(session_ptr self, uint64_t sub_id) {
+  auto& st = self->state;
+  auto& sub = st.subs.at(sub_id);
+  if (!st.cfg.persister) {
+    sub.sink->close(410, "events before index " + std::to_string(st.ring_start) + " are no longer available");
+    drop(self, sub_id);
+    return;
+  }
+  sub.loading = true;
+  const auto from = sub.next;
+  const auto count = uint32_t(std::min<uint64_t>(256, st.ring_start - from));
+  self->request(st.cfg.persister, st.cfg.store_timeout, vl_load_atom::value, info(self).id, from, count)
+      .then(
+          [=](const std::vector<stream_event>& events) {
+            auto it = self->state.subs.find(sub_id);
+            if (it == self->state.subs.end()) return;
+            it->second.loading = false;
+            for (const auto& ev : events) {
+              if (ev.index != it->second.next) continue;
+              if (!it->second.sink->deliver(ev)) return drop(self, sub_id);
+              ++it->second.next;
+            }
+            if (events.empty()) {
+              it->second.sink->close(500, "the session store has no event " + std::to_string(from));
+              return drop(self, sub_id);
+            }
+            pump(self, sub_id);
+          },
+          [=](const caf::error& err) {
+            auto it = self->state.subs.find(sub_id);
+            if (it == self->state.subs.end()) return;
+            spdlog::error("session {}: loading events failed: {}", info(self).id, self->system().render(err));
+            it->second.sink->close(500, "could not read stored events");
+            drop(self, sub_id);
+          });
+}
+
+// Delivers everything this subscriber has not seen yet; closes it after the final event.
+void pump(session_ptr self, uint64_t sub_id) {
+  auto& st = self->state;
+  auto it = st.subs.find(sub_id);
+  if (it == st.subs.end() || it->second.loading) return;
+  auto& sub = it->second;
+  while (sub.next < info(self).event_count) {
+    if (sub.next < st.ring_start) return load_older(self, sub_id);
+    if (!sub.sink->deliver(st.ring[sub.next - st.ring_start])) return drop(self, sub_id);
+    ++sub.next;
+  }
+  if (st.log_complete) {
+    sub.sink->close(0, "");
+    drop(self, sub_id);
+  }
+}
+
+void pump_all(session_ptr self) {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, sub] : self->state.subs) ids.push_back(id);
+  for (auto id : ids) pump(self, id);
+}
+
+session_state terminal_state_for(const std::string& finish_reason) {
+  if (finish_reason == "cancelled") return session_state::cancelled;
+  if (finish_reason == "error") return session_state::failed;
+  if (finish_reason == "interrupted") return session_state::interrupted;
+  return session_state::finished;
+}
+
+void append(session_ptr self, stream_event ev) {
+  auto& st = self->state;
+  ev.index = info(self).event_count++;
+  if (ev.index == 0 && ev.error_status == 0) ev.role = "assistant";
+  if (st.cfg.persister) self->send(st.cfg.persister, vl_persist_atom::value, info(self).id, ev);
+  st.ring.push_back(std::move(ev));
+  while (st.ring.size() > st.cfg.ring_capacity) {
+    st.ring.pop_front();
+    ++st.ring_start;
+  }
+}
+
+// Takes one delta from the worker into the log; the one with a finish_reason ends the session.
+void on_worker_event(session_ptr self, stream_event ev) {
+  auto& st = self->state;
+  if (is_terminal(info(self).state)) return;
+  if (info(self).state == session_state::queued) info(self).state = session_state::running;
+  const bool ends = !ev.finish_reason.empty();
+  if (!ends) {
+    append(self, std::move(ev));
+    return pump_all(self);
+  }
+  info(self).state = terminal_state_for(ev.finish_reason);
+  const auto usage = ev.usage;
+  ev.final = !info(self).include_usage || ev.error_status != 0;
+  append(self, std::move(ev));
+  if (info(self).include_usage && st.ring.back().error_status == 0) {
+    stream_event u;
+    u.usage_only = true;
+    u.usage = usage;
+    u.final = true;
+    append(self, std::move(u));
+  }
+  st.log_complete = true;
+  if (st.cfg.persister) {
+    self->send(st.cfg.persister, vl_persist_atom::value, info(self));
+    self->send(st.cfg.persister, vl_flush_atom::value);
+  }
+  if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
+  spdlog::info("session {}: {} after {} events", info(self).id, state_name(info(self).state), info(self).event_count);
+  pump_all(self);
+  arm_linger(self);
+}
+
+caf::behavior session_behavior(session_ptr self, session_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  // A reloaded session: its events live in the store; a terminal one is complete.
+  st.ring_start = info(self).event_count;
+  st.log_complete = is_terminal(info(self).state);
+  if (st.log_complete) arm_linger(self);
+  return {
+      [=](vl_admit_atom, generation_job job) {
+        auto& s = self->state;
+        if (!s.cfg.worker || info(self).event_count > 0 || is_terminal(info(self).state)) return;
+        if (s.cfg.persister) self->send(s.cfg.persister, vl_persist_atom::value, info(self));
+        self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), caf::actor_cast<caf::actor>(self));
+        report_clients(self);
+      },
+      [=](vl_event_atom, stream_event ev) { on_worker_event(self, std::move(ev)); },
+      [=](vl_subscribe_atom, sink_ptr sink, uint64_t from) {
+        auto& s = self->state;
+        const auto id = s.next_sub_id++;
+        s.subs[id] = subscriber{std::move(sink), from, false};
+        ++s.linger_epoch;  // a client is back: cancel a pending linger
+        report_clients(self);
+        pump(self, id);
+      },
+      [=](vl_unsubscribe_atom, const sink_ptr& sink) {
+        for (auto it = self->state.subs.begin(); it != self->state.subs.end(); ++it) {
+          if (it->second.sink == sink) {
+            drop(self, it->first);
+            return;
+          }
+        }
+      },
+      [=](vl_cancel_atom, const std::string& reason) -> session_info {
+        auto& s = self->state;
+        if (is_terminal(info(self).state)) return info(self);
+        spdlog::info("session {}: cancel requested ({})", info(self).id, reason);
+        if (s.cfg.worker) {
+          // The worker drops the sequence at its next step and answers with the final event.
+          self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
+        } else {
+          stream_event ev;
+          ev.finish_reason = "cancelled";
+          on_worker_event(self, std::move(ev));
+        }
+        return info(self);
+      },
+      [=](vl_info_atom) -> session_info { return info(self); },
+      [=](vl_expire_atom, uint64_t epoch) {
+        if (epoch == self->state.linger_epoch && self->state.subs.empty() && is_terminal(info(self).state))
+          self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+void session_config::validate() const {
+  if (info.id.empty()) throw std::invalid_argument("session id must not be empty");
+  if (ring_capacity == 0) throw std::invalid_argument("ring_capacity must be > 0");
+  if (linger.count() < 0) throw std::invalid_argument("linger must be >= 0");
+}
+
+caf::actor spawn_session(caf::actor_system& sys, session_config cfg) {
+  cfg.validate();
+  return sys.spawn(session_behavior, std::move(cfg));
+}
+
+}  // namespace vlserve::actors

@@ -1,0 +1,187 @@
+#include "http/completion_json.hpp"
+
+#include "config/json.hpp"
+
+namespace vlserve::http {
+namespace {
+
+using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), rapidjson::SizeType(value.size()));
+}
+
+void put_header(writer& w, const completion_context& ctx, const char* object) {
+  put(w, "id", ctx.completion_id);
+  put(w, "object", object);
+  w.Key("created");
+  w.Int64(ctx.created);
+  put(w, "model", ctx.model);
+}
+
+void put_usage(writer& w, const actors::usage_counts& u) {
+  w.Key("usage");
+  w.StartObject();
+  w.Key("prompt_tokens");
+  w.Int(u.prompt_tokens);
+  w.Key("completion_tokens");
+  w.Int(u.completion_tokens);
+  w.Key("total_tokens");
+  w.Int(u.prompt_tokens + u.completion_tokens);
+  w.Key("completion_tokens_details");
+  w.StartObject();
+  w.Key("reasoning_tokens");
+  w.Int(u.reasoning_tokens);
+  w.EndObject();
+  w.EndObject();
+}
+
+// Each call is sent whole (never split across chunks); `index` is its position in the completion.
+void put_tool_calls(writer& w, const std::vector<actors::tool_call_delta>& calls) {
+  w.Key("tool_calls");
+  w.StartArray();
+  for (size_t i = 0; i < calls.size(); ++i) {
+    w.StartObject();
+    w.Key("index");
+    w.Int(calls[i].index);
+    put(w, "id", calls[i].id);
+    put(w, "type", "function");
+    w.Key("function");
+    w.StartObject();
+    put(w, "name", calls[i].name);
+    put(w, "arguments", calls[i].arguments);
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void put_logprobs(writer& w, const std::vector<actors::token_logprob>& lps, bool wanted) {
+  w.Key("logprobs");
+  if (!wanted) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  w.Key("content");
+  w.StartArray();
+  for (const auto& lp : lps) {
+    w.StartObject();
+    put(w, "token", lp.token);
+    w.Key("logprob");
+    w.Double(lp.logprob);
+    w.Key("top_logprobs");
+    w.StartArray();
+    for (size_t i = 0; i < lp.top_tokens.size() && i < lp.top_logprobs.size(); ++i) {
+      w.StartObject();
+      put(w, "token", lp.top_tokens[i]);
+      w.Key("logprob");
+      w.Double(lp.top_logprobs[i]);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+void put_error(writer& w, const actors::stream_event& ev) {
+  w.Key("error");
+  w.StartObject();
+  put(w, "message", ev.error_message);
+  put(w, "type", ev.error_type.empty() ? "server_error" : ev.error_type);
+  w.Key("param");
+  w.Null();
+  w.Key("code");
+  w.Int(ev.error_status);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string chunk_json(const actors::stream_event& ev, const completion_context& ctx) {
+  rapidjson::StringBuffer sb;
+  writer w(sb);
+  w.StartObject();
+  if (ev.error_status != 0) {
+    put_error(w, ev);
+    w.EndObject();
+    return sb.GetString();
+  }
+  put_header(w, ctx, "chat.completion.chunk");
+  w.Key("choices");
+  w.StartArray();
+  if (!ev.usage_only) {
+    w.StartObject();
+    w.Key("index");
+    w.Int(0);
+    w.Key("delta");
+    w.StartObject();
+    if (!ev.role.empty()) put(w, "role", ev.role);
+    if (!ev.reasoning.empty()) put(w, "reasoning_content", ev.reasoning);
+    if (!ev.content.empty() || !ev.role.empty()) put(w, "content", ev.content);
+    if (!ev.tool_calls.empty()) put_tool_calls(w, ev.tool_calls);
+    w.EndObject();
+    put_logprobs(w, ev.logprobs, ctx.want_logprobs && !ev.logprobs.empty());
+    w.Key("finish_reason");
+    if (ev.finish_reason.empty()) {
+      w.Null();
+    } else {
+      w.String(ev.finish_reason.c_str());
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  if (ev.usage_only) put_usage(w, ev.usage);
+  w.EndObject();
+  return sb.GetString();
+}
+
+std::string completion_json(const std::vector<actors::stream_event>& events, const completion_context& ctx) {
+  std::string reasoning, content, finish_reason = "stop";
+  std::vector<actors::tool_call_delta> calls;
+  std::vector<actors::token_logprob> logprobs;
+  actors::usage_counts usage;
+  for (const auto& ev : events) {
+    reasoning += ev.reasoning;
+    content += ev.content;
+    calls.insert(calls.end(), ev.tool_calls.begin(), ev.tool_calls.end());
+    logprobs.insert(logprobs.end(), ev.logprobs.begin(), ev.logprobs.end());
+    if (!ev.finish_reason.empty()) {
+      finish_reason = ev.finish_reason;
+      usage = ev.usage;
+    }
+  }
+  rapidjson::StringBuffer sb;
+  writer w(sb);
+  w.StartObject();
+  put_header(w, ctx, "chat.completion");
+  w.Key("choices");
+  w.StartArray();
+  w.StartObject();
+  w.Key("index");
+  w.Int(0);
+  w.Key("message");
+  w.StartObject();
+  put(w, "role", "assistant");
+  w.Key("content");
+  if (content.empty() && !calls.empty()) {
+    w.Null();
+  } else {
+    w.String(content.c_str(), rapidjson::SizeType(content.size()));
+  }
+  if (!reasoning.empty()) put(w, "reasoning_content", reasoning);
+  if (!calls.empty()) put_tool_calls(w, calls);
+  w.EndObject();
+  put_logprobs(w, logprobs, ctx.want_logprobs);
+  put(w, "finish_reason", finish_reason);
+  w.EndObject();
+  w.EndArray();
+  put_usage(w, usage);
+  w.EndObject();
+  return sb.GetString();
+}
+
+}  // namespace vlserve::http

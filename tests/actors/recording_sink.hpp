@@ -1,0 +1,55 @@
+// An event_sink that records what a session delivers (the neighbour an HTTP connection would be).
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "actors/event_sink.hpp"
+
+namespace vlserve::testing {
+
+class recording_sink : public actors::event_sink {
+ public:
+  explicit recording_sink(size_t fail_after = SIZE_MAX) : fail_after_(fail_after) {}
+
+  bool deliver(const actors::stream_event& ev) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (events_.size() >= fail_after_) return false;  // simulates a client that went away
+    events_.push_back(ev);
+    return true;
+  }
+  void close(int status, const std::string& message) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++closes_;
+    close_status_ = status;
+    close_message_ = message;
+  }
+
+  std::vector<actors::stream_event> events() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return events_;
+  }
+  int closes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closes_;
+  }
+  int close_status() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return close_status_;
+  }
+  std::string close_message() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return close_message_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  size_t fail_after_;
+  std::vector<actors::stream_event> events_;
+  int closes_ = 0;
+  int close_status_ = -1;
+  std::string close_message_;
+};
+
+}  // namespace vlserve::testing

@@ -1,0 +1,243 @@
+// The session actor on the deterministic scheduler. A scripted worker stands in for the model
+// worker (the neighbour), so the log, replay, cancel and watchdog reporting are tested alone.
+#include <gtest/gtest.h>
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/session.hpp"
+#include "tests/actors/recording_sink.hpp"
+
+using namespace vlserve::actors;
+using vlserve::testing::recording_sink;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct worker_log {
+  std::vector<std::string> admitted;
+  std::vector<std::string> cancelled;
+  caf::actor session;
+};
+
+// Admits jobs and answers a cancel with the final "cancelled" event, as the real worker does.
+caf::behavior scripted_worker(caf::event_based_actor* self, std::shared_ptr<worker_log> log) {
+  return {
+      [=](vl_admit_atom, const generation_job& job, const caf::actor& session) {
+        log->admitted.push_back(job.session_id);
+        log->session = session;
+      },
+      [=](vl_cancel_atom, const std::string& id) {
+        log->cancelled.push_back(id);
+        stream_event ev;
+        ev.finish_reason = "cancelled";
+        self->send(log->session, vl_event_atom::value, ev);
+      },
+  };
+}
+
+struct clients_log {
+  std::vector<int32_t> counts;
+  std::vector<std::string> forgotten;
+};
+
+caf::behavior recording_watchdog(caf::event_based_actor*, std::shared_ptr<clients_log> log) {
+  return {
+      [=](vl_clients_atom, const std::string&, const caf::actor&, int32_t n) { log->counts.push_back(n); },
+      [=](vl_forget_atom, const std::string& id) { log->forgotten.push_back(id); },
+  };
+}
+
+stream_event text_event(const std::string& content) {
+  stream_event ev;
+  ev.content = content;
+  return ev;
+}
+
+stream_event finish_event(const std::string& reason) {
+  stream_event ev;
+  ev.finish_reason = reason;
+  ev.usage = {5, 3, 1};
+  return ev;
+}
+
+struct session_fixture : ::testing::Test {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::scheduler::test_coordinator* sched = nullptr;
+  std::shared_ptr<worker_log> wlog = std::make_shared<worker_log>();
+  std::shared_ptr<clients_log> clog = std::make_shared<clients_log>();
+  caf::actor worker, watchdog, session;
+
+  void SetUp() override {
+    cfg.set("scheduler.policy", caf::atom("testing"));
+    sys = std::make_unique<caf::actor_system>(cfg);
+    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
+    worker = sys->spawn(scripted_worker, wlog);
+    watchdog = sys->spawn(recording_watchdog, clog);
+  }
+  void start(bool include_usage = false, size_t ring = 4096) {
+    session_config sc;
+    sc.info.id = "s1";
+    sc.info.model = "m";
+    sc.info.include_usage = include_usage;
+    sc.worker = worker;
+    sc.watchdog = watchdog;
+    sc.ring_capacity = ring;
+    session = spawn_session(*sys, sc);
+    generation_job job;
+    job.session_id = "s1";
+    caf::anon_send(session, vl_admit_atom::value, job);
+    sched->run();
+  }
+  void emit(stream_event ev) {
+    caf::anon_send(session, vl_event_atom::value, std::move(ev));
+    sched->run();
+  }
+  void subscribe(const std::shared_ptr<recording_sink>& sink, uint64_t from) {
+    caf::anon_send(session, vl_subscribe_atom::value, sink_ptr(sink), from);
+    sched->run();
+  }
+  void TearDown() override {
+    for (auto& a : {worker, watchdog, session})
+      if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    session = worker = watchdog = nullptr;
+    sched->run();
+    sys.reset();
+  }
+};
+
+}  // namespace
+
+TEST_F(session_fixture, AssignsIndicesRoleAndFinal) {
+  start();
+  ASSERT_EQ(wlog->admitted, std::vector<std::string>{"s1"});
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  emit(text_event("a"));
+  emit(text_event("b"));
+  emit(finish_event("stop"));
+  const auto events = sink->events();
+  ASSERT_EQ(events.size(), 3u);
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].index, i);
+  EXPECT_EQ(events[0].role, "assistant");
+  EXPECT_EQ(events[1].role, "");
+  EXPECT_FALSE(events[1].final);
+  EXPECT_TRUE(events[2].final);
+  EXPECT_EQ(events[2].finish_reason, "stop");
+  EXPECT_EQ(sink->closes(), 1);
+  EXPECT_EQ(sink->close_status(), 0);
+  EXPECT_EQ(clog->forgotten, std::vector<std::string>{"s1"});
+}
+
+TEST_F(session_fixture, IncludeUsageAddsAFinalUsageEvent) {
+  start(true);
+  emit(text_event("a"));
+  emit(finish_event("length"));
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  const auto events = sink->events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_FALSE(events[1].final);
+  EXPECT_TRUE(events[2].usage_only);
+  EXPECT_TRUE(events[2].final);
+  EXPECT_EQ(events[2].usage.completion_tokens, 3);
+}
+
+TEST_F(session_fixture, ReplayFromAnIndexThenLive) {
+  start();
+  for (int i = 0; i < 5; ++i) emit(text_event(std::to_string(i)));
+  auto late = std::make_shared<recording_sink>();
+  subscribe(late, 3);
+  emit(text_event("5"));
+  emit(finish_event("stop"));
+  const auto events = late->events();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].index, 3u);
+  EXPECT_EQ(events[0].content, "3");
+  EXPECT_EQ(events[2].content, "5");
+  EXPECT_TRUE(events[3].final);
+}
+
+TEST_F(session_fixture, ReplayPastTheEndJustWaits) {
+  start();
+  emit(text_event("x"));
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 1);
+  EXPECT_TRUE(sink->events().empty());
+  EXPECT_EQ(sink->closes(), 0);
+  emit(finish_event("stop"));
+  ASSERT_EQ(sink->events().size(), 1u);
+  EXPECT_EQ(sink->events()[0].index, 1u);
+}
+
+TEST_F(session_fixture, EventsOlderThanTheRingWithoutAStoreAreGone) {
+  start(false, 2);
+  for (int i = 0; i < 5; ++i) emit(text_event(std::to_string(i)));
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  EXPECT_TRUE(sink->events().empty());
+  EXPECT_EQ(sink->close_status(), 410);
+  auto recent = std::make_shared<recording_sink>();
+  subscribe(recent, 3);
+  EXPECT_EQ(recent->events().size(), 2u);
+}
+
+TEST_F(session_fixture, CancelReachesTheWorkerAndEndsTheStream) {
+  start();
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  emit(text_event("a"));
+  caf::anon_send(session, vl_cancel_atom::value, std::string("client"));
+  sched->run();
+  EXPECT_EQ(wlog->cancelled, std::vector<std::string>{"s1"});
+  const auto events = sink->events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].finish_reason, "cancelled");
+  EXPECT_TRUE(events[1].final);
+  EXPECT_EQ(sink->closes(), 1);
+  // Idempotent: a second cancel changes nothing.
+  caf::anon_send(session, vl_cancel_atom::value, std::string("client"));
+  sched->run();
+  EXPECT_EQ(wlog->cancelled.size(), 1u);
+}
+
+TEST_F(session_fixture, ReportsClientCountsToTheWatchdog) {
+  start();
+  auto a = std::make_shared<recording_sink>();
+  auto b = std::make_shared<recording_sink>();
+  subscribe(a, 0);
+  subscribe(b, 0);
+  caf::anon_send(session, vl_unsubscribe_atom::value, sink_ptr(a));
+  sched->run();
+  caf::anon_send(session, vl_unsubscribe_atom::value, sink_ptr(b));
+  sched->run();
+  EXPECT_EQ(clog->counts, (std::vector<int32_t>{0, 1, 2, 1, 0}));
+}
+
+TEST_F(session_fixture, AClientThatFailsIsDropped) {
+  start();
+  auto flaky = std::make_shared<recording_sink>(1);
+  subscribe(flaky, 0);
+  emit(text_event("a"));
+  emit(text_event("b"));
+  EXPECT_EQ(flaky->events().size(), 1u);
+  EXPECT_EQ(clog->counts.back(), 0);
+}
+
+TEST_F(session_fixture, FinishedSessionQuitsAfterLingerWithNoClient) {
+  start();
+  emit(finish_event("stop"));
+  bool down = false;
+  auto watcher = sys->spawn([&](caf::event_based_actor* self) -> caf::behavior {
+    self->monitor(session);
+    self->set_down_handler([&](const caf::down_msg&) { down = true; });
+    return {[](int) {}};
+  });
+  sched->run();
+  sched->advance_time(601s);
+  sched->run();
+  EXPECT_TRUE(down);
+  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+}
