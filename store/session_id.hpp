@@ -1,0 +1,18 @@
+// Which session ids the store accepts. Ids come from clients, so they are checked before they
+// reach a key: the SSE id line is "session_id:index" and the event key uses ':' as separator,
+// hence ':' (and anything outside a small safe set) is rejected.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace vlserve::store {
+
+inline constexpr std::size_t max_session_id_length = 128;
+
+// 1..128 characters from [A-Za-z0-9._-].
+bool is_valid_session_id(std::string_view id) noexcept;
+// Throws store_error(invalid_argument) saying what is wrong and what is accepted.
+void validate_session_id(std::string_view id);
+
+}  // namespace vlserve::store
