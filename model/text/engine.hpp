@@ -1,0 +1,90 @@
+// The text engine: a loaded Qwen3-VL text decoder plus per-sequence KV caches, driven by step().
+// Torch-free header (pimpl), so actors/ and cli/ can include it. Not thread-safe: one owner thread.
+//
+// One step packs several sequences: each contributes a chunk of its prompt or one decode token.
+// All rows go through each linear layer as one matrix; attention runs per sequence on its cache.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/checkpoint/generation_config.hpp"
+#include "model/checkpoint/model_config.hpp"
+
+namespace vlserve::model {
+
+struct visual_injection;  // model/text/visual_injection.hpp (model-internal)
+
+struct engine_options {
+  std::string device = "cpu";     // cpu | cuda | cuda:N
+  std::string dtype = "float32";  // float32 | bfloat16 | float16 | auto (= bfloat16)
+  int64_t max_context = 8192;     // per-sequence KV bound in tokens
+  int64_t kv_chunk = 256;         // KV growth granularity in tokens
+  int64_t max_sequences = 256;    // live sequences at once
+  // float32 on CPU only: run products in fixed 8-row blocks so a sequence's logits do not depend
+  // on what else is in the step (bit-identical batching, for tests and golden dumps). Costs
+  // prefill speed (weights are read once per 8 rows); decode batches of <= 8 are unaffected.
+  bool batch_invariant = false;
+};
+
+using sequence_id = uint64_t;
+
+// One sequence's share of a step.
+struct sequence_chunk {
+  sequence_id seq = 0;
+  std::vector<int64_t> tokens;  // prompt chunk, or the one token sampled last step
+  // M-RoPE positions, 3 rows of tokens.size() (t row, then h, then w). Empty = text positions:
+  // token i gets cache_length + i + rope_delta on all rows (decode, or text-only prompts).
+  std::vector<int64_t> positions;
+  // Return logits for the last `logits_last` tokens of this chunk (1 for a decode token or the
+  // final prompt chunk, 0 for a middle chunk, 4 to dump logits_last4).
+  int64_t logits_last = 0;
+  std::shared_ptr<const visual_injection> visual;  // optional vision features for this chunk
+};
+
+struct chunk_logits {
+  sequence_id seq = 0;
+  int64_t rows = 0;           // = logits_last
+  std::vector<float> values;  // rows x vocab, row-major, in chunk token order
+};
+
+class text_engine {
+ public:
+  // Reads <model_dir>/config.json, generation_config.json and the checkpoint; throws
+  // checkpoint_error (bad files) or std::invalid_argument (bad options).
+  text_engine(const std::string& model_dir, const engine_options& options);
+  ~text_engine();
+  text_engine(const text_engine&) = delete;
+  text_engine& operator=(const text_engine&) = delete;
+
+  const model_config& config() const;
+  const generation_config& generation() const;
+  int64_t vocab_size() const;
+  std::string device() const;  // "cpu", "cuda:0"
+  std::string dtype() const;   // "float32", "bfloat16", "float16"
+
+  // rope_delta: max(prompt position) + 1 - prompt length (0 for text-only prompts); decode tokens
+  // get positions cache_length + rope_delta. Throws std::length_error past max_sequences.
+  sequence_id create_sequence(int64_t rope_delta = 0);
+  void set_rope_delta(sequence_id seq, int64_t rope_delta);
+  // Frees the sequence and its cache memory; unknown ids are ignored (cancel may race a finish).
+  void free_sequence(sequence_id seq);
+  bool has_sequence(sequence_id seq) const;
+  size_t sequence_count() const;
+  int64_t sequence_length(sequence_id seq) const;    // tokens in its cache
+  int64_t sequence_capacity(sequence_id seq) const;  // tokens allocated
+  int64_t cache_bytes() const;                       // all live sequences
+
+  // Runs one forward over all chunks (each sequence at most once). Validates everything first and
+  // throws std::invalid_argument / std::length_error naming the sequence without touching any
+  // cache. Returns one entry per chunk with logits_last > 0, in chunk order.
+  std::vector<chunk_logits> step(const std::vector<sequence_chunk>& chunks);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace vlserve::model
