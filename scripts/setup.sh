@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ meson ninja-build pkg-config ccache python3 git ca-certificates curl
   libcaf-dev libtorch-dev libpistache-dev rapidjson-dev liblmdb-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libicu-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libicu-dev libcurl4-openssl-dev libssl-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libopenblas0-pthread   # float32 matmuls on OpenBLAS instead of Debian's reference BLAS (60x faster)
   nodejs
 )
