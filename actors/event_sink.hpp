@@ -13,6 +13,9 @@ namespace vlserve::actors {
 class event_sink {
  public:
   virtual ~event_sink() = default;
+  // Called once by the session before the first deliver(): ids, timestamps and options the
+  // formatting needs, so a replay after a restart renders exactly like the live stream.
+  virtual void attach(const session_info& info) = 0;
   // Must not block. Returns false once the client is gone (the session then drops the sink).
   virtual bool deliver(const stream_event& ev) = 0;
   // No more events will come: the final event was delivered, or the session cannot continue

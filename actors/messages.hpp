@@ -94,12 +94,13 @@ struct session_info {
   uint64_t event_count = 0;
   int32_t attached_clients = 0;
   bool include_usage = false;
+  bool logprobs = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_info& x) {
   return f(caf::meta::type_name("session_info"), x.id, x.state, x.model, x.created, x.event_count,
-           x.attached_clients, x.include_usage);
+           x.attached_clients, x.include_usage, x.logprobs);
 }
 
 }  // namespace vlserve::actors

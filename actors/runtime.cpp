@@ -5,6 +5,13 @@
 #include <caf/all.hpp>
 #include <thread>
 
+#include "actors/model_worker.hpp"
+#include "actors/persister.hpp"
+#include "actors/registry.hpp"
+#include "actors/watchdog.hpp"
+#include "model/device_info.hpp"
+#include "model/hub/hub_options.hpp"
+
 namespace vlserve::actors {
 
 struct runtime::impl {
@@ -12,13 +19,46 @@ struct runtime::impl {
   std::unique_ptr<caf::actor_system> sys;
 };
 
-runtime::runtime(const config::settings& s) : impl_(std::make_unique<impl>()) {
-  // Two cooperative workers are enough: blocking work runs in detached actors (stack-notes §3).
-  const auto cores = std::max(2u, std::thread::hardware_concurrency());
-  impl_->cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
+namespace {
+
+worker_config worker_config_from(const config::settings& s) {
+  worker_config w;
+  w.hub = model::hub::hub_options_from_env(s);
+  // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
+  w.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
+  w.engine.dtype = s.torch_dtype;
+  w.engine.max_context = s.max_context;
+  w.runner.max_batch = s.max_batch;
+  w.runner.prefill_chunk = s.prefill_chunk;
+  w.runner.max_context = s.max_context;
+  w.max_tokens_default = s.max_tokens;
+  w.temperature_default = s.temperature;
+  w.served_model_name = s.model_repo_id;
+  return w;
+}
+
+}  // namespace
+
+runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_unique<impl>()) {
+  // Cooperative actors (sessions, registry, watchdog) never block: blocking work runs in the
+  // detached worker and persister threads (stack-notes §3), so two scheduler threads suffice.
+  impl_->cfg.set("scheduler.max-threads", size_t(2));
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
+  auto& sys = *impl_->sys;
   state_.set(service_snapshot{model_phase::loading, "starting", 0.0, s.model_repo_id});
-  spdlog::info("actor system started ({} scheduler threads)", cores);
+  if (s.persist_sessions)
+    persister_ = spawn_persister(sys, {s.sessions_db_path, s.sessions_ttl_seconds, std::chrono::seconds(60),
+                                       s.max_request_bytes});
+  if (s.cancel_after_disconnect_seconds > 0)
+    watchdog_ = spawn_watchdog(sys, {std::chrono::seconds(s.cancel_after_disconnect_seconds)});
+  worker_ = spawn_model_worker(sys, worker_config_from(s), {&state_, &metrics_, &assets_});
+  registry_config rc;
+  rc.worker = worker_;
+  rc.persister = persister_;
+  rc.watchdog = watchdog_;
+  registry_ = spawn_registry(sys, rc);
+  spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
+               watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }
 
 runtime::~runtime() { stop(); }
@@ -27,7 +67,12 @@ caf::actor_system& runtime::system() { return *impl_->sys; }
 
 void runtime::stop() {
   if (!impl_->sys) return;
-  // Destroying the system blocks until every actor has quit; nothing long-lived is left by here.
+  for (auto* a : {&registry_, &worker_, &watchdog_, &persister_}) {
+    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+    *a = nullptr;
+  }
+  // Destroying the system waits for every actor (sessions quit when the registry and their
+  // clients are gone, or are killed by the system shutdown).
   impl_->sys.reset();
   spdlog::info("actor system stopped");
 }

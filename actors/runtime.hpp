@@ -1,8 +1,13 @@
-// Owns the CAF actor system and the long-lived actors; stops them in the order CAF needs.
+// Owns the CAF actor system and the long-lived actors (persister, watchdog, model worker,
+// registry); stops them in the order CAF needs.
 #pragma once
+
+#include <caf/actor.hpp>
 
 #include <memory>
 
+#include "actors/metrics.hpp"
+#include "actors/model_assets.hpp"
 #include "actors/service_state.hpp"
 #include "config/settings.hpp"
 
@@ -14,21 +19,31 @@ namespace vlserve::actors {
 
 class runtime {
  public:
+  // Starts every actor; the model loads in the background on the worker's thread.
+  // Throws when the session store cannot be opened.
   explicit runtime(const config::settings& s);
   ~runtime();  // calls stop() if still running
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
   service_state& state() { return state_; }
+  service_metrics& metrics() { return metrics_; }
+  assets_holder& assets() { return assets_; }
   caf::actor_system& system();
+  const caf::actor& registry() const { return registry_; }
+  const config::settings& settings() const { return settings_; }
 
-  // Sends exit to every long-lived actor and waits for them; idempotent.
+  // Sends exit to every long-lived actor and destroys the system; idempotent.
   void stop();
 
  private:
   struct impl;
+  config::settings settings_;
   service_state state_;
+  service_metrics metrics_;
+  assets_holder assets_;
   std::unique_ptr<impl> impl_;
+  caf::actor persister_, watchdog_, worker_, registry_;
 };
 
 }  // namespace vlserve::actors

@@ -24,6 +24,9 @@ struct session_state_data {
   session_config cfg;
   std::deque<stream_event> ring;  // events [ring_start, info.event_count)
   uint64_t ring_start = 0;
+  // Events [0, durable) are committed by the persister. Clients only ever see durable events, so
+  // whatever a client saw survives a crash (without a persister every event counts as durable).
+  uint64_t durable = 0;
   bool log_complete = false;  // the final event is in the log
   std::map<uint64_t, subscriber> subs;
   uint64_t next_sub_id = 0;
@@ -104,12 +107,12 @@ void pump(session_ptr self, uint64_t sub_id) {
   auto it = st.subs.find(sub_id);
   if (it == st.subs.end() || it->second.loading) return;
   auto& sub = it->second;
-  while (sub.next < info(self).event_count) {
+  while (sub.next < st.durable) {
     if (sub.next < st.ring_start) return load_older(self, sub_id);
     if (!sub.sink->deliver(st.ring[sub.next - st.ring_start])) return drop(self, sub_id);
     ++sub.next;
   }
-  if (st.log_complete) {
+  if (st.log_complete && sub.next == info(self).event_count) {
     sub.sink->close(0, "");
     drop(self, sub_id);
   }
@@ -132,7 +135,22 @@ void append(session_ptr self, stream_event ev) {
   auto& st = self->state;
   ev.index = info(self).event_count++;
   if (ev.index == 0 && ev.error_status == 0) ev.role = "assistant";
-  if (st.cfg.persister) self->send(st.cfg.persister, vl_persist_atom::value, info(self).id, ev);
+  if (st.cfg.persister) {
+    // The persister answers in order; a failed write still acknowledges (the stream goes on).
+    self->request(st.cfg.persister, st.cfg.store_timeout, vl_persist_atom::value, info(self).id, ev)
+        .then(
+            [=](uint64_t index) {
+              self->state.durable = std::max(self->state.durable, index + 1);
+              pump_all(self);
+            },
+            [=](const caf::error& err) {
+              spdlog::error("session {}: persisting failed: {}", info(self).id, self->system().render(err));
+              self->state.durable = info(self).event_count;
+              pump_all(self);
+            });
+  } else {
+    st.durable = ev.index + 1;
+  }
   st.ring.push_back(std::move(ev));
   while (st.ring.size() > st.cfg.ring_capacity) {
     st.ring.pop_front();
@@ -177,6 +195,7 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
   st.cfg = std::move(cfg);
   // A reloaded session: its events live in the store; a terminal one is complete.
   st.ring_start = info(self).event_count;
+  st.durable = info(self).event_count;
   st.log_complete = is_terminal(info(self).state);
   if (st.log_complete) arm_linger(self);
   return {
@@ -191,6 +210,7 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
       [=](vl_subscribe_atom, sink_ptr sink, uint64_t from) {
         auto& s = self->state;
         const auto id = s.next_sub_id++;
+        sink->attach(info(self));
         s.subs[id] = subscriber{std::move(sink), from, false};
         ++s.linger_epoch;  // a client is back: cancel a pending linger
         report_clients(self);

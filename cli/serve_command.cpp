@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "actors/runtime.hpp"
 #include "cli/commands.hpp"
@@ -52,7 +53,14 @@ int serve_command(std::vector<std::string> args) {
   for (const auto& line : config::describe(settings)) spdlog::info("config {}", line);
 
   const sigset_t stop_signals = block_stop_signals();
-  actors::runtime rt(settings);
+  std::unique_ptr<actors::runtime> runtime;
+  try {
+    runtime = std::make_unique<actors::runtime>(settings);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start: {}", e.what());
+    return 1;
+  }
+  auto& rt = *runtime;
   http::server srv(settings, rt);
   try {
     srv.start();
@@ -60,8 +68,6 @@ int serve_command(std::vector<std::string> args) {
     spdlog::error("cannot listen on {}:{}: {}", settings.host, settings.port, e.what());
     return 1;
   }
-  rt.state().set({actors::model_phase::error,
-                  "model serving is not available in this build yet", 0.0, settings.model_repo_id});
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

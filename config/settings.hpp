@@ -25,6 +25,8 @@ struct settings {
   int64_t sessions_ttl_seconds = 86400;
   int64_t cancel_after_disconnect_seconds = 3600;  // 0 = never
   int max_batch = 8;
+  int64_t max_context = 16384;   // tokens per sequence (prompt + completion)
+  int64_t prefill_chunk = 512;   // prompt tokens per engine step
   int64_t max_request_bytes = 64ll << 20;
   int threads = 0;  // 0 = all cores
   std::string log_level = "info";

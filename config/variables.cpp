@@ -131,6 +131,12 @@ std::vector<variable> make_table() {
   add("MAX_BATCH", "Most sequences decoded together in one step (1..256)", false,
       [](const std::string& v, settings& s) { s.max_batch = int(parse_int("MAX_BATCH", v, 1, 256)); },
       [](const settings& s) { return std::to_string(s.max_batch); });
+  add("MAX_CONTEXT", "Most tokens per sequence, prompt plus completion (64..1048576)", false,
+      [](const std::string& v, settings& s) { s.max_context = parse_int("MAX_CONTEXT", v, 64, 1 << 20); },
+      [](const settings& s) { return std::to_string(s.max_context); });
+  add("PREFILL_CHUNK", "Prompt tokens read per engine step, shared by new requests (16..65536)", false,
+      [](const std::string& v, settings& s) { s.prefill_chunk = parse_int("PREFILL_CHUNK", v, 16, 65536); },
+      [](const settings& s) { return std::to_string(s.prefill_chunk); });
   add("MAX_REQUEST_BYTES", "Largest accepted HTTP request, headers included (4096..1073741824)", false,
       [](const std::string& v, settings& s) {
         s.max_request_bytes = parse_int("MAX_REQUEST_BYTES", v, 4096, 1ll << 30);

@@ -1,14 +1,18 @@
 #include "http/server.hpp"
 
 #include <pistache/endpoint.h>
+#include <pistache/peer.h>
 #include <pistache/router.h>
 #include <spdlog/spdlog.h>
 
+#include <caf/all.hpp>
 #include <chrono>
 
+#include "actors/atoms.hpp"
 #include "http/api_error.hpp"
-#include "http/health_route.hpp"
+#include "http/connection_tracker.hpp"
 #include "http/reply.hpp"
+#include "http/routes.hpp"
 
 namespace vlserve::http {
 
@@ -17,11 +21,13 @@ using namespace Pistache;
 struct server::impl {
   config::settings settings;
   actors::runtime& rt;
+  connection_tracker connections;
+  route_context ctx;
   std::unique_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
   bool running = false;
 
-  impl(const config::settings& s, actors::runtime& r) : settings(s), rt(r) {}
+  impl(const config::settings& s, actors::runtime& r) : settings(s), rt(r), ctx{settings, rt, connections} {}
 };
 
 server::server(const config::settings& s, actors::runtime& rt) : impl_(std::make_unique<impl>(s, rt)) {}
@@ -42,15 +48,19 @@ void server::start() {
                   .bodyTimeout(std::chrono::hours(24));
   d.endpoint->init(opts);
 
-  Rest::Routes::Get(d.router, "/health", [this](const Rest::Request&, Http::ResponseWriter w) {
-    auto [code, body] = health_reply(impl_->rt.state().get());
-    send_json(w, code, body);
+  add_info_routes(d.router, d.ctx);
+  add_chat_routes(d.router, d.ctx);
+  add_session_routes(d.router, d.ctx);
+  d.router.addNotFoundHandler([this](const Rest::Request& req, Http::ResponseWriter w) {
+    send_error(w,
+               not_found("Unknown route: " + std::string(Http::methodString(req.method())) + " " + req.resource()),
+               impl_->rt.metrics());
     return Rest::Route::Result::Ok;
   });
-  d.router.addNotFoundHandler([](const Rest::Request& req, Http::ResponseWriter w) {
-    send_error(w, not_found("Unknown route: " + std::string(Http::methodString(req.method())) + " " +
-                            req.resource()));
-    return Rest::Route::Result::Ok;
+  // A closed connection detaches its sinks from their sessions (the watchdog counts clients).
+  d.router.addDisconnectHandler([this](const std::shared_ptr<Tcp::Peer>& peer) {
+    for (auto& a : impl_->connections.take(peer->getID()))
+      caf::anon_send(impl_->rt.registry(), actors::vl_unsubscribe_atom::value, a.session_id, a.sink);
   });
   d.endpoint->setHandler(d.router.handler());
   d.endpoint->serveThreaded();

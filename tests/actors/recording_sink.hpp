@@ -13,6 +13,15 @@ class recording_sink : public actors::event_sink {
  public:
   explicit recording_sink(size_t fail_after = SIZE_MAX) : fail_after_(fail_after) {}
 
+  void attach(const actors::session_info& info) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    attached_id_ = info.id;
+  }
+  std::string attached_id() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return attached_id_;
+  }
+
   bool deliver(const actors::stream_event& ev) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (events_.size() >= fail_after_) return false;  // simulates a client that went away
@@ -50,6 +59,7 @@ class recording_sink : public actors::event_sink {
   int closes_ = 0;
   int close_status_ = -1;
   std::string close_message_;
+  std::string attached_id_;
 };
 
 }  // namespace vlserve::testing

@@ -49,6 +49,8 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.sessions_ttl_seconds, 86400);
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 3600);
   EXPECT_EQ(s.max_batch, 8);
+  EXPECT_EQ(s.max_context, 16384);
+  EXPECT_EQ(s.prefill_chunk, 512);
   EXPECT_EQ(s.max_request_bytes, 64ll << 20);
   EXPECT_EQ(s.threads, 0);
   EXPECT_EQ(s.log_level, "info");
@@ -71,6 +73,8 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"SESSIONS_TTL_SECONDS", "60"},
                                {"CANCEL_AFTER_DISCONNECT_SECONDS", "0"},
                                {"MAX_BATCH", "16"},
+                               {"MAX_CONTEXT", "4096"},
+                               {"PREFILL_CHUNK", "128"},
                                {"MAX_REQUEST_BYTES", "1048576"},
                                {"THREADS", "2"},
                                {"LOG_LEVEL", "debug"},
@@ -90,6 +94,8 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.sessions_ttl_seconds, 60);
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 0);
   EXPECT_EQ(s.max_batch, 16);
+  EXPECT_EQ(s.max_context, 4096);
+  EXPECT_EQ(s.prefill_chunk, 128);
   EXPECT_EQ(s.max_request_bytes, 1048576);
   EXPECT_EQ(s.threads, 2);
   EXPECT_EQ(s.log_level, "debug");
@@ -128,6 +134,8 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"SESSIONS_TTL_SECONDS", "0", "integer in 1.."},
       {"CANCEL_AFTER_DISCONNECT_SECONDS", "-1", "integer in 0.."},
       {"MAX_BATCH", "0", "integer in 1..256"},
+      {"MAX_CONTEXT", "10", "integer in 64.."},
+      {"PREFILL_CHUNK", "0", "integer in 16..65536"},
       {"MAX_REQUEST_BYTES", "100", "integer in 4096.."},
       {"THREADS", "-2", "integer in 0.."},
       {"LOG_LEVEL", "loud", "one of trace|debug|info|warn|error|off"},
@@ -143,7 +151,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 19u);
+  EXPECT_EQ(variables().size(), 21u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

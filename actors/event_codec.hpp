@@ -1,0 +1,21 @@
+// Stream events and session infos in their stored form (CAF's binary format via inspect()).
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <string>
+
+#include "actors/messages.hpp"
+
+namespace vlserve::actors {
+
+std::string encode_event(caf::actor_system& sys, const stream_event& ev);
+// Throws std::runtime_error for bytes that are not an encoded event.
+stream_event decode_event(caf::actor_system& sys, const std::string& bytes);
+
+// The flags of a session that are not in the store's own metadata, as the store's opaque
+// request text ("v1 usage=1 logprobs=0").
+std::string encode_session_flags(const session_info& info);
+void decode_session_flags(const std::string& text, session_info& info);
+
+}  // namespace vlserve::actors

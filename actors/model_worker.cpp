@@ -1,0 +1,181 @@
+#include "actors/model_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/all.hpp>
+#include <chrono>
+#include <optional>
+#include <random>
+#include <unordered_map>
+
+#include "actors/atoms.hpp"
+#include "actors/generation_job.hpp"
+#include "actors/messages.hpp"
+#include "actors/worker_events.hpp"
+#include "model/device_info.hpp"
+#include "model/hub/resolve_model_dir.hpp"
+
+namespace vlserve::actors {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct tracked_sequence {
+  caf::actor session;
+  std::string session_id;
+  clock_type::time_point admitted;
+  std::optional<clock_type::time_point> last_token;
+  int32_t tool_calls_sent = 0;
+};
+
+struct worker_state {
+  static inline const char* name = "model_worker";
+  worker_config cfg;
+  worker_outputs out;
+  std::unique_ptr<model::text_engine> engine;
+  std::unique_ptr<model::batch_runner> runner;
+  std::unordered_map<model::ticket, tracked_sequence> by_ticket;
+  std::unordered_map<std::string, model::ticket> by_session;
+  bool step_scheduled = false;
+};
+
+using worker_ptr = caf::stateful_actor<worker_state>*;
+
+void set_phase(worker_ptr self, model_phase phase, std::string detail, double progress) {
+  self->state.out.state->set({phase, std::move(detail), progress, self->state.cfg.served_model_name});
+}
+
+// Blocking: resolves (maybe downloads) and loads the model on the worker's own thread.
+void load(worker_ptr self) {
+  auto& st = self->state;
+  try {
+    set_phase(self, model_phase::loading, "resolving model files", 0.0);
+    const auto dir = model::hub::resolve_model_dir(st.cfg.hub, [self](const model::hub::download_progress& p) {
+      set_phase(self, model_phase::loading,
+                "downloading " + p.current_file + " (" + std::to_string(int(p.percent)) + "%)", p.percent / 100.0);
+    });
+    set_phase(self, model_phase::loading, "loading weights from " + dir, 0.99);
+    spdlog::info("loading model from {}", dir);
+    st.engine = std::make_unique<model::text_engine>(dir, st.cfg.engine);
+    auto tok = model::tokenizer::load(dir + "/tokenizer.json");
+    st.runner = std::make_unique<model::batch_runner>(*st.engine, tok, st.cfg.runner);
+    model::prompt_defaults defaults;
+    defaults.max_tokens = st.cfg.max_tokens_default;
+    defaults.temperature = st.cfg.temperature_default;
+    defaults.generation = st.engine->generation();
+    defaults.max_context = st.cfg.engine.max_context;
+    st.out.assets->publish(std::make_shared<const model_assets>(model_assets{tok, defaults, st.cfg.served_model_name}));
+    st.out.metrics->kv_cache_capacity_tokens = st.cfg.engine.max_context * st.cfg.runner.max_batch;
+    set_phase(self, model_phase::ready, "serving on " + st.engine->device() + " in " + st.engine->dtype(), 1.0);
+    spdlog::info("model ready: {} on {} ({}), {}", st.cfg.served_model_name, st.engine->device(),
+                 st.engine->dtype(), model::backend_description());
+  } catch (const std::exception& e) {
+    spdlog::error("model loading failed: {}", e.what());
+    set_phase(self, model_phase::error, e.what(), 0.0);
+  }
+}
+
+void schedule_step(worker_ptr self) {
+  if (self->state.step_scheduled) return;
+  self->state.step_scheduled = true;
+  self->send(self, vl_step_atom::value);
+}
+
+void forget(worker_ptr self, model::ticket t) {
+  auto it = self->state.by_ticket.find(t);
+  if (it == self->state.by_ticket.end()) return;
+  self->state.by_session.erase(it->second.session_id);
+  self->state.by_ticket.erase(it);
+}
+
+void run_step(worker_ptr self) {
+  auto& st = self->state;
+  st.step_scheduled = false;
+  auto& m = *st.out.metrics;
+  const auto t0 = clock_type::now();
+  auto events = st.runner->step();
+  const auto t1 = clock_type::now();
+  m.step_seconds.observe(std::chrono::duration<double>(t1 - t0).count());
+  m.note_batch(int64_t(st.runner->last_step_size()));
+  for (auto& ev : events) {
+    auto it = st.by_ticket.find(ev.id);
+    if (it == st.by_ticket.end()) continue;
+    auto& seq = it->second;
+    if (ev.delta.token >= 0) {
+      m.completion_tokens.fetch_add(1, std::memory_order_relaxed);
+      if (!seq.last_token) {
+        m.time_to_first_token.observe(std::chrono::duration<double>(t1 - seq.admitted).count());
+        m.prompt_tokens.fetch_add(uint64_t(ev.prompt_tokens), std::memory_order_relaxed);
+      } else {
+        m.inter_token_latency.observe(std::chrono::duration<double>(t1 - *seq.last_token).count());
+      }
+      seq.last_token = t1;
+    }
+    if (ev.cancelled) m.cancelled.fetch_add(1, std::memory_order_relaxed);
+    auto out = to_stream_event(ev, seq.tool_calls_sent);
+    if (out) self->send(seq.session, vl_event_atom::value, std::move(*out));
+    if (ev.finished) forget(self, ev.id);
+  }
+  m.running_sequences = int64_t(st.runner->running());
+  m.queued_sequences = int64_t(st.runner->queued());
+  m.kv_cache_tokens = st.runner->cached_tokens();
+  if (!st.runner->idle()) schedule_step(self);
+}
+
+void send_failure(worker_ptr self, const caf::actor& session, int status, const std::string& message) {
+  stream_event ev;
+  ev.finish_reason = "error";
+  ev.error_status = status;
+  ev.error_message = message;
+  ev.error_type = status == 400 ? "invalid_request_error" : "server_error";
+  self->send(session, vl_event_atom::value, std::move(ev));
+}
+
+caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs out) {
+  self->state.cfg = std::move(cfg);
+  self->state.out = out;
+  model::set_compute_threads(0);
+  load(self);
+  return {
+      [=](vl_admit_atom, generation_job& job, const caf::actor& session) {
+        auto& st = self->state;
+        if (!st.runner) return send_failure(self, session, 503, "the model is not loaded");
+        if (st.by_session.count(job.session_id)) return send_failure(self, session, 409, "session already running");
+        try {
+          const auto t = st.runner->submit(std::move(*job.input));
+          st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt, 0};
+          st.by_session[job.session_id] = t;
+          st.out.metrics->queued_sequences = int64_t(st.runner->queued());
+          schedule_step(self);
+        } catch (const std::length_error& e) {
+          send_failure(self, session, 503, e.what());
+        } catch (const std::exception& e) {
+          send_failure(self, session, 400, e.what());
+        }
+      },
+      [=](vl_cancel_atom, const std::string& session_id) {
+        auto& st = self->state;
+        auto it = st.by_session.find(session_id);
+        if (it == st.by_session.end() || !st.runner) return;
+        st.runner->cancel(it->second);
+        schedule_step(self);
+      },
+      [=](vl_step_atom) {
+        if (self->state.runner) run_step(self);
+      },
+  };
+}
+
+}  // namespace
+
+void worker_config::validate() const {
+  if (runner.max_batch < 1) throw std::invalid_argument("MAX_BATCH must be >= 1");
+  if (engine.max_context < 16) throw std::invalid_argument("max context must be >= 16 tokens");
+}
+
+caf::actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out) {
+  cfg.validate();
+  return sys.spawn<caf::detached>(worker_behavior, std::move(cfg), out);
+}
+
+}  // namespace vlserve::actors

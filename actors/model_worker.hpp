@@ -1,0 +1,43 @@
+// The model worker: the one owner of the engine. Loads the model (resolving/downloading it first),
+// then runs continuous batching: admits sequences between steps, runs one batched step at a time,
+// and sends each sequence's deltas to its session. Detached: a step blocks its thread.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "actors/metrics.hpp"
+#include "actors/model_assets.hpp"
+#include "actors/service_state.hpp"
+#include "model/hub/hub_options.hpp"
+#include "model/serving/batch_runner.hpp"
+#include "model/text/engine.hpp"
+
+namespace vlserve::actors {
+
+struct worker_config {
+  model::hub::hub_options hub;  // where the model comes from
+  model::engine_options engine;
+  model::runner_options runner;
+  int max_tokens_default = 256;
+  double temperature_default = 0.7;
+  std::string served_model_name;  // /v1/models id; the repo id by default
+
+  void validate() const;
+};
+
+// Everything the worker reports to, shared with the HTTP layer. Must outlive the actor system.
+struct worker_outputs {
+  service_state* state = nullptr;
+  service_metrics* metrics = nullptr;
+  assets_holder* assets = nullptr;
+};
+
+// Messages it handles:
+//   (vl_admit_atom, generation_job, actor session)  queue a sequence; deltas go to `session` as
+//                                                   (vl_event_atom, stream_event)
+//   (vl_cancel_atom, string session_id)             drop it before the next step (final event
+//                                                   "cancelled")
+//   (vl_step_atom)                                  internal: run one step
+caf::actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out);
+
+}  // namespace vlserve::actors

@@ -1,0 +1,131 @@
+#include "actors/registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/all.hpp>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "actors/atoms.hpp"
+#include "actors/session.hpp"
+
+namespace vlserve::actors {
+namespace {
+
+struct registry_state {
+  static inline const char* name = "registry";
+  registry_config cfg;
+  std::unordered_map<std::string, caf::actor> live;
+  std::unordered_map<caf::actor_addr, std::string> ids;  // for down messages
+};
+
+using registry_ptr = caf::stateful_actor<registry_state>*;
+
+caf::actor start_session(registry_ptr self, const session_info& info) {
+  auto& st = self->state;
+  session_config sc;
+  sc.info = info;
+  sc.worker = is_terminal(info.state) ? caf::actor{} : st.cfg.worker;
+  sc.persister = st.cfg.persister;
+  sc.watchdog = st.cfg.watchdog;
+  sc.ring_capacity = st.cfg.ring_capacity;
+  sc.linger = st.cfg.linger;
+  sc.store_timeout = st.cfg.store_timeout;
+  auto session = spawn_session(self->system(), sc);
+  // Linked so that stopping the registry at shutdown stops every session with it.
+  self->link_to(session);
+  self->monitor(session);
+  st.live[info.id] = session;
+  st.ids[session.address()] = info.id;
+  return session;
+}
+
+// Finds a live session or reloads a stored one, then calls `then` with it (or null if unknown).
+void with_session(registry_ptr self, const std::string& id, std::function<void(caf::actor)> then) {
+  auto& st = self->state;
+  if (auto it = st.live.find(id); it != st.live.end()) return then(it->second);
+  if (!st.cfg.persister) return then(caf::actor{});
+  self->request(st.cfg.persister, st.cfg.store_timeout, vl_load_atom::value, id)
+      .then(
+          [=](const session_info& info) {
+            auto& s = self->state;
+            if (auto it = s.live.find(id); it != s.live.end()) return then(it->second);
+            then(start_session(self, info));
+          },
+          [=](const caf::error&) { then(caf::actor{}); });
+}
+
+caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
+  self->state.cfg = std::move(cfg);
+  // A session that fails must not take the registry (and every other session) with it.
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    if (self->state.ids.count(msg.source)) return;  // a session ended; the down handler cleans up
+    self->quit(msg.reason);
+  });
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    auto& st = self->state;
+    if (auto it = st.ids.find(dm.source); it != st.ids.end()) {
+      st.live.erase(it->second);
+      st.ids.erase(it);
+    }
+  });
+  return {
+      [=](vl_create_atom, const session_info& info, generation_job& job, const sink_ptr& sink) {
+        auto& st = self->state;
+        if (st.live.size() >= st.cfg.max_live_sessions) {
+          sink->close(503, "too many sessions in memory; retry later");
+          return;
+        }
+        with_session(self, info.id, [=](caf::actor existing) mutable {
+          if (existing) {
+            sink->close(409, "session '" + info.id + "' already exists; resume it with Last-Event-ID");
+            return;
+          }
+          auto session = start_session(self, info);
+          self->send(session, vl_subscribe_atom::value, sink, uint64_t(0));
+          self->send(session, vl_admit_atom::value, std::move(job));
+        });
+      },
+      [=](vl_subscribe_atom, const std::string& id, uint64_t from, const sink_ptr& sink) {
+        with_session(self, id, [=](caf::actor session) {
+          if (!session) return sink->close(404, "unknown session '" + id + "'");
+          self->send(session, vl_subscribe_atom::value, sink, from);
+        });
+      },
+      [=](vl_unsubscribe_atom, const std::string& id, const sink_ptr& sink) {
+        // Only a live session can hold the sink; never reload one from the store for this.
+        if (auto it = self->state.live.find(id); it != self->state.live.end())
+          self->send(it->second, vl_unsubscribe_atom::value, sink);
+      },
+      [=](vl_cancel_atom, const std::string& id, const info_callback& cb) {
+        with_session(self, id, [=](caf::actor session) {
+          if (!session) return cb(std::nullopt);
+          self->request(session, self->state.cfg.store_timeout, vl_cancel_atom::value, std::string("client"))
+              .then([=](const session_info& info) { cb(info); }, [=](const caf::error&) { cb(std::nullopt); });
+        });
+      },
+      [=](vl_info_atom, const std::string& id, const info_callback& cb) {
+        with_session(self, id, [=](caf::actor session) {
+          if (!session) return cb(std::nullopt);
+          self->request(session, self->state.cfg.store_timeout, vl_info_atom::value)
+              .then([=](const session_info& info) { cb(info); }, [=](const caf::error&) { cb(std::nullopt); });
+        });
+      },
+      [=](vl_stats_atom) { return uint64_t(self->state.live.size()); },
+  };
+}
+
+}  // namespace
+
+void registry_config::validate() const {
+  if (!worker) throw std::invalid_argument("registry needs a model worker");
+  if (ring_capacity == 0) throw std::invalid_argument("ring_capacity must be > 0");
+  if (max_live_sessions == 0) throw std::invalid_argument("max_live_sessions must be > 0");
+}
+
+caf::actor spawn_registry(caf::actor_system& sys, registry_config cfg) {
+  cfg.validate();
+  return sys.spawn(registry_behavior, std::move(cfg));
+}
+
+}  // namespace vlserve::actors

@@ -1,0 +1,106 @@
+// POST /v1/chat/completions: parse, check readiness, build the prompt, hand the session to the
+// registry; the reply is written later from actor threads (SSE or one JSON body).
+#include <pistache/peer.h>
+
+#include <caf/all.hpp>
+#include <ctime>
+
+#include "actors/atoms.hpp"
+#include "actors/generation_job.hpp"
+#include "http/chat_request.hpp"
+#include "http/reply.hpp"
+#include "http/request_headers.hpp"
+#include "http/routes.hpp"
+#include "http/sse.hpp"
+#include "http/stream_sinks.hpp"
+#include "model/serving/prompt_builder.hpp"
+
+namespace vlserve::http {
+
+using namespace Pistache;
+
+void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& id, uint64_t from);
+
+namespace {
+
+// Resuming needs no model: the events are in memory or in the store.
+bool try_resume(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+  const auto last = last_event_id(req);
+  if (last.empty()) return false;
+  auto cursor = parse_last_event_id(last);
+  if (!cursor) {
+    send_error(w, bad_request("Last-Event-ID must be '<session_id>:<index>'", "last_event_id"), ctx.rt.metrics());
+    return true;
+  }
+  attach_event_stream(ctx, w, cursor->session_id, cursor->index + 1);
+  return true;
+}
+
+// The client's session id (body, then X-Session-Id), or a fresh unguessable one.
+std::optional<std::string> pick_session_id(const Rest::Request& req, const model::chat_request& body) {
+  std::string id = body.session_id.value_or(header_value(req, "X-Session-Id"));
+  if (id.empty()) return new_session_id();
+  if (!valid_session_id(id)) return std::nullopt;
+  return id;
+}
+
+void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+  auto& metrics = ctx.rt.metrics();
+  model::chat_request body;
+  try {
+    body = parse_chat_request(req.body());
+  } catch (const request_error& e) {
+    return send_error(w, bad_request(e.what(), e.param), metrics);
+  }
+  const auto assets = ctx.rt.assets().get();
+  const auto snap = ctx.rt.state().get();
+  if (!assets || snap.phase != actors::model_phase::ready)
+    return send_error(w, model_not_ready("the model is not ready (" + std::string(actors::phase_name(snap.phase)) +
+                                         ": " + snap.detail + "); retry later or check GET /health"),
+                      metrics);
+  const auto id = pick_session_id(req, body);
+  if (!id) return send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), metrics);
+
+  model::built_prompt built;
+  try {
+    built = model::build_prompt(body, assets->tok, assets->defaults);
+  } catch (const model::prompt_error& e) {
+    return send_error(w, bad_request(e.what(), e.param), metrics);
+  } catch (const std::invalid_argument& e) {
+    return send_error(w, bad_request(e.what()), metrics);
+  }
+
+  actors::session_info info;
+  info.id = *id;
+  info.model = body.model.value_or(assets->model_name);
+  info.created = int64_t(std::time(nullptr));
+  info.include_usage = body.include_usage;
+  info.logprobs = body.logprobs;
+
+  auto reply = std::make_shared<raw_reply>(w.getPeer(), metrics);
+  actors::sink_ptr sink;
+  if (body.stream) {
+    sink = std::make_shared<sse_sink>(reply, *id, context_of(info));
+  } else {
+    const auto max_events = size_t(built.input.settings.stop.max_tokens) + 8;
+    sink = std::make_shared<completion_sink>(reply, *id, context_of(info), max_events);
+  }
+  ctx.connections.add(reply->peer_id(), *id, sink);
+  actors::generation_job job{*id, std::make_shared<model::sequence_input>(std::move(built.input))};
+  caf::anon_send(ctx.rt.registry(), actors::vl_create_atom::value, info, std::move(job), sink);
+}
+
+}  // namespace
+
+void add_chat_routes(Rest::Router& router, route_context& ctx) {
+  Rest::Routes::Post(router, "/v1/chat/completions", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
+    try {
+      if (!try_resume(ctx, req, w)) start_session(ctx, req, w);
+    } catch (const std::exception& e) {
+      send_error(w, internal_error(std::string("unexpected failure: ") + e.what()), ctx.rt.metrics());
+    }
+    return Rest::Route::Result::Ok;
+  });
+}
+
+}  // namespace vlserve::http

@@ -1,0 +1,58 @@
+// GET /health, GET /v1/models, GET /metrics: answered on the reactor thread from shared state.
+#include <ctime>
+
+#include "config/json.hpp"
+#include "http/health_route.hpp"
+#include "http/metrics_text.hpp"
+#include "http/reply.hpp"
+#include "http/routes.hpp"
+
+namespace vlserve::http {
+
+using namespace Pistache;
+
+namespace {
+
+std::string models_json(const std::string& id, int64_t created) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  w.Key("object");
+  w.String("list");
+  w.Key("data");
+  w.StartArray();
+  w.StartObject();
+  w.Key("id");
+  w.String(id.c_str(), rapidjson::SizeType(id.size()));
+  w.Key("object");
+  w.String("model");
+  w.Key("created");
+  w.Int64(created);
+  w.Key("owned_by");
+  w.String("vlserve");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return sb.GetString();
+}
+
+}  // namespace
+
+void add_info_routes(Rest::Router& router, route_context& ctx) {
+  const auto started = int64_t(std::time(nullptr));
+  Rest::Routes::Get(router, "/health", [&ctx](const Rest::Request&, Http::ResponseWriter w) {
+    auto [code, body] = health_reply(ctx.rt.state().get());
+    send_json(w, code, body, ctx.rt.metrics());
+    return Rest::Route::Result::Ok;
+  });
+  Rest::Routes::Get(router, "/v1/models", [&ctx, started](const Rest::Request&, Http::ResponseWriter w) {
+    send_json(w, 200, models_json(ctx.settings.model_repo_id, started), ctx.rt.metrics());
+    return Rest::Route::Result::Ok;
+  });
+  Rest::Routes::Get(router, "/metrics", [&ctx](const Rest::Request&, Http::ResponseWriter w) {
+    send_text(w, 200, metrics_text(ctx.rt.metrics()), ctx.rt.metrics());
+    return Rest::Route::Result::Ok;
+  });
+}
+
+}  // namespace vlserve::http

@@ -1,0 +1,46 @@
+#include "http/metrics_text.hpp"
+
+#include <sstream>
+
+namespace vlserve::http {
+namespace {
+
+void counter(std::ostringstream& o, const char* name, const char* help, double v, const char* type = "counter") {
+  o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n" << name << " " << v << "\n";
+}
+
+void histogram(std::ostringstream& o, const char* name, const char* help, const actors::histogram& h) {
+  const auto s = h.read();
+  o << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+  for (size_t i = 0; i < actors::histogram::bounds.size(); ++i)
+    o << name << "_bucket{le=\"" << actors::histogram::bounds[i] << "\"} " << s.cumulative[i] << "\n";
+  o << name << "_bucket{le=\"+Inf\"} " << s.count << "\n";
+  o << name << "_sum " << s.sum << "\n" << name << "_count " << s.count << "\n";
+}
+
+}  // namespace
+
+std::string metrics_text(const actors::service_metrics& m) {
+  std::ostringstream o;
+  o << "# HELP vlserve_requests_total HTTP requests by status code\n# TYPE vlserve_requests_total counter\n";
+  for (const auto& [status, n] : m.requests_by_status())
+    o << "vlserve_requests_total{status=\"" << status << "\"} " << n << "\n";
+  counter(o, "vlserve_prompt_tokens_total", "Prompt tokens processed", double(m.prompt_tokens.load()));
+  counter(o, "vlserve_completion_tokens_total", "Tokens generated", double(m.completion_tokens.load()));
+  counter(o, "vlserve_cancelled_total", "Sequences cancelled (client, watchdog)", double(m.cancelled.load()));
+  counter(o, "vlserve_steps_total", "Batched engine steps", double(m.steps.load()));
+  counter(o, "vlserve_running_sequences", "Sequences in the batch", double(m.running_sequences.load()), "gauge");
+  counter(o, "vlserve_queued_sequences", "Sequences waiting for batch room", double(m.queued_sequences.load()),
+          "gauge");
+  counter(o, "vlserve_batch_size", "Sequences in the last step", double(m.last_batch_size.load()), "gauge");
+  counter(o, "vlserve_batch_size_max", "Largest batch seen", double(m.max_batch_size_seen.load()), "gauge");
+  counter(o, "vlserve_kv_cache_tokens", "Tokens held in KV caches", double(m.kv_cache_tokens.load()), "gauge");
+  counter(o, "vlserve_kv_cache_capacity_tokens", "KV cache token capacity",
+          double(m.kv_cache_capacity_tokens.load()), "gauge");
+  histogram(o, "vlserve_time_to_first_token_seconds", "Admission to first token", m.time_to_first_token);
+  histogram(o, "vlserve_inter_token_latency_seconds", "Gap between tokens of a sequence", m.inter_token_latency);
+  histogram(o, "vlserve_step_seconds", "Duration of one batched step", m.step_seconds);
+  return o.str();
+}
+
+}  // namespace vlserve::http

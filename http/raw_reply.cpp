@@ -1,0 +1,56 @@
+#include "http/raw_reply.hpp"
+
+#include <pistache/peer.h>
+
+#include "http/sse.hpp"
+
+namespace vlserve::http {
+
+raw_reply::raw_reply(const std::shared_ptr<Pistache::Tcp::Peer>& peer, actors::service_metrics& metrics)
+    : peer_(peer), metrics_(metrics), peer_id_(peer->getID()) {}
+
+void raw_reply::write(const std::string& bytes) {
+  // A failed write is swallowed by Pistache and its promise never settles: never wait on it.
+  if (auto p = peer_.lock()) p->send(Pistache::RawBuffer(bytes, bytes.size()));
+}
+
+bool raw_reply::connected() const { return !peer_.expired(); }
+
+void raw_reply::send(int status, const std::string& content_type, const std::string& body,
+                     const std::vector<std::string>& extra_headers) {
+  if (started_.exchange(true)) return;
+  metrics_.count_request(status);
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
+  head += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  for (const auto& h : extra_headers) head += h + "\r\n";
+  write(head + "\r\n" + body);
+}
+
+void raw_reply::start_event_stream() {
+  if (started_.exchange(true)) return;
+  metrics_.count_request(200);
+  write(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+      "X-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n\r\n");
+}
+
+void raw_reply::send_chunk(const std::string& payload) { write(http_chunk(payload)); }
+
+void raw_reply::end_chunks() { write(http_last_chunk()); }
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+}  // namespace vlserve::http

@@ -1,0 +1,16 @@
+// Reading the optional headers and query parameters the routes care about.
+#pragma once
+
+#include <pistache/router.h>
+
+#include <string>
+
+namespace vlserve::http {
+
+// The raw value of a request header, or "" when absent.
+std::string header_value(const Pistache::Rest::Request& req, const std::string& name);
+
+// Last-Event-ID header, else the last_event_id query parameter, else "".
+std::string last_event_id(const Pistache::Rest::Request& req);
+
+}  // namespace vlserve::http

@@ -1,0 +1,29 @@
+#include "http/session_json.hpp"
+
+#include "config/json.hpp"
+
+namespace vlserve::http {
+
+std::string session_json(const actors::session_info& info) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  w.Key("id");
+  w.String(info.id.c_str(), rapidjson::SizeType(info.id.size()));
+  w.Key("object");
+  w.String("session");
+  w.Key("state");
+  w.String(actors::state_name(info.state));
+  w.Key("model");
+  w.String(info.model.c_str(), rapidjson::SizeType(info.model.size()));
+  w.Key("created");
+  w.Int64(info.created);
+  w.Key("event_count");
+  w.Uint64(info.event_count);
+  w.Key("attached_clients");
+  w.Int(info.attached_clients);
+  w.EndObject();
+  return sb.GetString();
+}
+
+}  // namespace vlserve::http

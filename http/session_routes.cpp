@@ -1,0 +1,82 @@
+// Sessions: state, replay/attach as SSE, cancel. Handlers only translate HTTP to registry messages.
+#include <pistache/peer.h>
+
+#include <caf/all.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/registry.hpp"
+#include "http/reply.hpp"
+#include "http/request_headers.hpp"
+#include "http/routes.hpp"
+#include "http/session_json.hpp"
+#include "http/sse.hpp"
+#include "http/stream_sinks.hpp"
+
+namespace vlserve::http {
+
+using namespace Pistache;
+
+namespace {
+
+// Calls back with the session's JSON, or a 404 body, on the actor thread that learns it.
+actors::info_callback json_reply(std::shared_ptr<raw_reply> reply, std::string id) {
+  return [reply, id](std::optional<actors::session_info> info) {
+    if (!info) return send_error_reply(*reply, 404, "unknown session '" + id + "'");
+    reply->send(200, "application/json", session_json(*info));
+  };
+}
+
+}  // namespace
+
+// Attaches an SSE stream to a session from `from` on; shared by POST-with-Last-Event-ID.
+void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& id, uint64_t from) {
+  auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
+  auto sink = std::make_shared<sse_sink>(reply, id, completion_context{});
+  ctx.connections.add(reply->peer_id(), id, sink);
+  caf::anon_send(ctx.rt.registry(), actors::vl_subscribe_atom::value, id, from, actors::sink_ptr(sink));
+}
+
+void add_session_routes(Rest::Router& router, route_context& ctx) {
+  Rest::Routes::Get(router, "/v1/sessions/:id", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
+    const auto id = req.param(":id").as<std::string>();
+    if (!valid_session_id(id)) {
+      send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
+      return Rest::Route::Result::Ok;
+    }
+    auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
+    caf::anon_send(ctx.rt.registry(), actors::vl_info_atom::value, id, json_reply(reply, id));
+    return Rest::Route::Result::Ok;
+  });
+
+  Rest::Routes::Get(router, "/v1/sessions/:id/events", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
+    const auto id = req.param(":id").as<std::string>();
+    if (!valid_session_id(id)) {
+      send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
+      return Rest::Route::Result::Ok;
+    }
+    uint64_t from = 0;
+    if (const auto last = last_event_id(req); !last.empty()) {
+      auto cursor = parse_last_event_id(last);
+      if (!cursor || cursor->session_id != id) {
+        send_error(w, bad_request("Last-Event-ID must be '" + id + ":<index>'", "last_event_id"), ctx.rt.metrics());
+        return Rest::Route::Result::Ok;
+      }
+      from = cursor->index + 1;
+    }
+    attach_event_stream(ctx, w, id, from);
+    return Rest::Route::Result::Ok;
+  });
+
+  Rest::Routes::Post(router, "/v1/cancel/:id", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
+    const auto id = req.param(":id").as<std::string>();
+    if (!valid_session_id(id)) {
+      send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
+      return Rest::Route::Result::Ok;
+    }
+    auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
+    caf::anon_send(ctx.rt.registry(), actors::vl_cancel_atom::value, id, json_reply(reply, id));
+    return Rest::Route::Result::Ok;
+  });
+}
+
+}  // namespace vlserve::http

@@ -1,0 +1,85 @@
+#include "http/stream_sinks.hpp"
+
+#include "http/api_error.hpp"
+#include "http/sse.hpp"
+
+namespace vlserve::http {
+
+void send_error_reply(raw_reply& reply, int status, const std::string& message) {
+  api_error e;
+  switch (status) {
+    case 400: e = bad_request(message); break;
+    case 404: e = not_found(message, "session_not_found"); break;
+    case 409: e = {409, message, "invalid_request_error", "session_id", "session_exists"}; break;
+    case 410: e = {410, message, "invalid_request_error", "last_event_id", "events_expired"}; break;
+    case 503: e = {503, message, "service_unavailable", "", "overloaded"}; break;
+    default: e = internal_error(message);
+  }
+  std::vector<std::string> headers;
+  if (status == 503) headers.push_back("Retry-After: 5");
+  reply.send(status, "application/json", error_body(e), headers);
+}
+
+completion_context context_of(const actors::session_info& info) {
+  return {"chatcmpl-" + info.id, info.created, info.model, info.logprobs};
+}
+
+void sse_sink::attach(const actors::session_info& info) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ctx_ = context_of(info);
+}
+
+void completion_sink::attach(const actors::session_info& info) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ctx_ = context_of(info);
+}
+
+sse_sink::sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx)
+    : reply_(std::move(reply)), session_id_(std::move(session_id)), ctx_(std::move(ctx)) {}
+
+bool sse_sink::deliver(const actors::stream_event& ev) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || !reply_->connected()) return false;
+  reply_->start_event_stream();
+  reply_->send_chunk(sse_event(session_id_, ev.index, chunk_json(ev, ctx_)));
+  return true;
+}
+
+void sse_sink::close(int error_status, const std::string& message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return;
+  closed_ = true;
+  if (error_status != 0 && !reply_->started()) return send_error_reply(*reply_, error_status, message);
+  reply_->start_event_stream();
+  if (error_status != 0) {
+    actors::stream_event ev;
+    ev.error_status = error_status;
+    ev.error_message = message;
+    reply_->send_chunk("data: " + chunk_json(ev, ctx_) + "\n\n");
+  }
+  reply_->send_chunk(sse_done());
+  reply_->end_chunks();
+}
+
+completion_sink::completion_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx,
+                                 size_t max_events)
+    : reply_(std::move(reply)), session_id_(std::move(session_id)), ctx_(std::move(ctx)), max_events_(max_events) {}
+
+bool completion_sink::deliver(const actors::stream_event& ev) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || !reply_->connected() || events_.size() >= max_events_) return false;
+  events_.push_back(ev);
+  return true;
+}
+
+void completion_sink::close(int error_status, const std::string& message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return;
+  closed_ = true;
+  for (const auto& ev : events_)
+    if (ev.error_status != 0) return send_error_reply(*reply_, ev.error_status, ev.error_message);
+  if (error_status != 0) return send_error_reply(*reply_, error_status, message);
+  reply_->send(200, "application/json", completion_json(events_, ctx_), {"X-Session-Id: " + session_id_});
+}
+
+}  // namespace vlserve::http

@@ -1,0 +1,57 @@
+// The two ways a session's events reach a client: an SSE stream, or one chat.completion body
+// collected until the final event.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "actors/event_sink.hpp"
+#include "http/completion_json.hpp"
+#include "http/raw_reply.hpp"
+
+namespace vlserve::http {
+
+// Sends each event as `id: <session>:<index>` + `data: <chunk>`; the headers go out with the first
+// event, so an error before it (404, 409, 503) still gets a proper status and JSON body.
+class sse_sink : public actors::event_sink {
+ public:
+  sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx);
+  void attach(const actors::session_info& info) override;
+  bool deliver(const actors::stream_event& ev) override;
+  void close(int error_status, const std::string& message) override;
+
+ private:
+  std::shared_ptr<raw_reply> reply_;
+  std::string session_id_;
+  completion_context ctx_;
+  std::mutex mutex_;
+  bool closed_ = false;
+};
+
+// Collects the whole log and answers with one chat.completion (or the error's status and body).
+class completion_sink : public actors::event_sink {
+ public:
+  completion_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx,
+                  size_t max_events);
+  void attach(const actors::session_info& info) override;
+  bool deliver(const actors::stream_event& ev) override;
+  void close(int error_status, const std::string& message) override;
+
+ private:
+  std::shared_ptr<raw_reply> reply_;
+  std::string session_id_;
+  completion_context ctx_;
+  size_t max_events_;
+  std::mutex mutex_;
+  std::vector<actors::stream_event> events_;
+  bool closed_ = false;
+};
+
+// The formatting context of a session: "chatcmpl-<id>", its start time, model and options.
+completion_context context_of(const actors::session_info& info);
+
+// Sends an OpenAI error body with the given status (503 adds Retry-After).
+void send_error_reply(raw_reply& reply, int status, const std::string& message);
+
+}  // namespace vlserve::http

@@ -1,0 +1,185 @@
+#include "model/serving/batch_runner.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "model/serving/step_plan.hpp"
+
+namespace vlserve::model {
+
+struct batch_runner::live_sequence {
+  sequence_id engine_seq = 0;
+  sequence_input input;
+  sequence_decoder decoder;
+  int64_t prompt_done = 0;  // prompt tokens already in the cache
+
+  live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok)
+      : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings) {}
+  int64_t prompt_remaining() const { return int64_t(input.prompt_ids.size()) - prompt_done; }
+};
+
+batch_runner::batch_runner(text_engine& engine, tokenizer tok, runner_options options)
+    : engine_(engine), tok_(std::move(tok)), options_(options) {
+  if (options_.max_batch < 1 || options_.prefill_chunk < 1 || options_.max_queue < 1)
+    throw std::invalid_argument("runner options must be positive");
+}
+
+batch_runner::~batch_runner() = default;
+
+ticket batch_runner::submit(sequence_input input) {
+  if (input.prompt_ids.empty()) throw std::invalid_argument("the prompt is empty");
+  const auto t = int64_t(input.prompt_ids.size());
+  if (!input.positions.empty() && int64_t(input.positions.size()) != 3 * t)
+    throw std::invalid_argument("positions must hold 3 rows of the prompt length");
+  if (t >= options_.max_context)
+    throw std::invalid_argument("the prompt has " + std::to_string(t) + " tokens; the context holds " +
+                                std::to_string(options_.max_context));
+  // Generation stops at the context bound with finish_reason "length" instead of failing a step.
+  input.settings.stop.max_tokens = int(std::min<int64_t>(input.settings.stop.max_tokens, options_.max_context - t));
+  validate(input.settings.sampling);
+  validate(input.settings.stop);
+  if (int64_t(queue_.size()) >= options_.max_queue) throw std::length_error("the request queue is full");
+  const ticket id = next_ticket_++;
+  queue_.emplace_back(id, std::move(input));
+  return id;
+}
+
+void batch_runner::cancel(ticket id) { cancels_.push_back(id); }
+
+int64_t batch_runner::cached_tokens() const {
+  int64_t n = 0;
+  for (const auto& [id, s] : active_) n += engine_.sequence_length(s->engine_seq);
+  return n;
+}
+
+runner_event batch_runner::make_event(ticket id, live_sequence& s, sequence_delta delta) {
+  runner_event ev;
+  ev.id = id;
+  ev.finished = delta.finish != finish_reason::none;
+  ev.delta = std::move(delta);
+  ev.prompt_tokens = int(s.input.prompt_ids.size());
+  ev.completion_tokens = int(s.decoder.generated_ids().size());
+  ev.reasoning_tokens = s.decoder.reasoning_tokens();
+  return ev;
+}
+
+std::vector<runner_event> batch_runner::take_cancels() {
+  std::vector<runner_event> out;
+  for (ticket id : cancels_) {
+    auto q = std::find_if(queue_.begin(), queue_.end(), [id](const auto& e) { return e.first == id; });
+    if (q != queue_.end()) {
+      runner_event ev;
+      ev.id = id;
+      ev.finished = ev.cancelled = true;
+      ev.prompt_tokens = int(q->second.prompt_ids.size());
+      queue_.erase(q);
+      out.push_back(std::move(ev));
+      continue;
+    }
+    auto it = active_.find(id);
+    if (it == active_.end()) continue;  // already finished: cancel raced the end
+    auto ev = make_event(id, *it->second, it->second->decoder.finish_early());
+    ev.finished = ev.cancelled = true;
+    engine_.free_sequence(it->second->engine_seq);
+    active_.erase(it);
+    out.push_back(std::move(ev));
+  }
+  cancels_.clear();
+  admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
+                                        [this](ticket t) { return !active_.count(t); }),
+                         admission_order_.end());
+  return out;
+}
+
+void batch_runner::admit() {
+  const auto n = admissible(int64_t(active_.size()), int64_t(queue_.size()), options_.max_batch);
+  for (int64_t i = 0; i < n; ++i) {
+    auto [id, input] = std::move(queue_.front());
+    queue_.pop_front();
+    const auto seq = engine_.create_sequence(input.rope_delta);
+    active_.emplace(id, std::make_unique<live_sequence>(seq, std::move(input), tok_));
+    admission_order_.push_back(id);
+  }
+}
+
+std::vector<runner_event> batch_runner::step() {
+  auto events = take_cancels();
+  admit();
+  if (active_.empty()) return events;
+
+  std::vector<planned_sequence> planned;
+  for (ticket id : admission_order_) planned.push_back({id, active_.at(id)->prompt_remaining()});
+  const auto plan = plan_step(planned, options_.prefill_chunk);
+  last_step_size_ = plan.size();
+
+  std::vector<sequence_chunk> chunks;
+  for (const auto& entry : plan) {
+    auto& s = *active_.at(entry.id);
+    sequence_chunk c;
+    c.seq = s.engine_seq;
+    if (entry.prompt_tokens == 0) {
+      c.tokens = {s.decoder.last_token()};
+      c.logits_last = 1;
+    } else {
+      const auto begin = s.prompt_done;
+      const auto end = begin + entry.prompt_tokens;
+      const auto total = int64_t(s.input.prompt_ids.size());
+      c.tokens.assign(s.input.prompt_ids.begin() + begin, s.input.prompt_ids.begin() + end);
+      if (!s.input.positions.empty())
+        for (int row = 0; row < 3; ++row)
+          c.positions.insert(c.positions.end(), s.input.positions.begin() + row * total + begin,
+                             s.input.positions.begin() + row * total + end);
+      c.logits_last = end == total ? std::min<int64_t>(s.input.prompt_logits, entry.prompt_tokens) : 0;
+      c.visual = s.input.visual;
+    }
+    chunks.push_back(std::move(c));
+  }
+
+  std::vector<chunk_logits> logits;
+  try {
+    logits = engine_.step(chunks);
+  } catch (const std::exception& e) {
+    // The step touched no cache (the engine validates first) or failed mid-way: either way the
+    // sequences in it cannot continue; report them failed and keep the runner usable.
+    for (const auto& entry : plan) {
+      auto it = active_.find(entry.id);
+      runner_event ev = make_event(entry.id, *it->second, sequence_delta{});
+      ev.finished = true;
+      ev.error = e.what();
+      engine_.free_sequence(it->second->engine_seq);
+      active_.erase(it);
+      events.push_back(std::move(ev));
+    }
+    admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
+                                          [this](ticket t) { return !active_.count(t); }),
+                           admission_order_.end());
+    return events;
+  }
+
+  size_t next_logits = 0;
+  for (const auto& entry : plan) {
+    auto& s = *active_.at(entry.id);
+    const bool was_prefill = entry.prompt_tokens > 0;
+    if (was_prefill) s.prompt_done += entry.prompt_tokens;
+    const bool produces = !was_prefill || s.prompt_remaining() == 0;
+    if (!produces) continue;
+    const auto& lg = logits.at(next_logits++);
+    const auto vocab = size_t(engine_.vocab_size());
+    std::span<const float> last_row(lg.values.data() + (lg.rows - 1) * vocab, vocab);
+    auto ev = make_event(entry.id, s, s.decoder.on_logits(last_row));
+    ev.completion_tokens = int(s.decoder.generated_ids().size());
+    ev.reasoning_tokens = s.decoder.reasoning_tokens();
+    if (was_prefill) ev.prompt_logits = lg.values;
+    if (ev.finished) {
+      engine_.free_sequence(s.engine_seq);
+      active_.erase(entry.id);
+    }
+    events.push_back(std::move(ev));
+  }
+  admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
+                                        [this](ticket t) { return !active_.count(t); }),
+                         admission_order_.end());
+  return events;
+}
+
+}  // namespace vlserve::model

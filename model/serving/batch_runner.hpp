@@ -1,0 +1,88 @@
+// Continuous batching over the text engine: queues sequences, admits them between steps, feeds
+// prompts in chunks, samples every sequence that produced logits and reports the deltas.
+// Torch-free header; one owner thread (the model worker), like the engine it drives.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/serving/sequence_decoder.hpp"
+#include "model/text/engine.hpp"
+
+namespace vlserve::model {
+
+struct runner_options {
+  int64_t max_batch = 8;       // sequences in one step
+  int64_t prefill_chunk = 512; // prompt tokens per step, shared by all prefilling sequences
+  int64_t max_queue = 1024;    // waiting sequences; submit() refuses beyond
+  int64_t max_context = 8192;  // the engine's per-sequence bound: prompt + generated tokens
+};
+
+struct sequence_input {
+  std::vector<std::int32_t> prompt_ids;
+  std::vector<int64_t> positions;  // 3 x T (rows t, h, w) or empty for text-only prompts
+  int64_t rope_delta = 0;
+  decode_settings settings;
+  int64_t prompt_logits = 1;  // logits rows kept for the last prompt tokens (4 for reference dumps)
+  std::shared_ptr<const visual_injection> visual;  // vision features, or null
+};
+
+using ticket = uint64_t;
+
+struct runner_event {
+  ticket id = 0;
+  sequence_delta delta;
+  bool finished = false;
+  bool cancelled = false;
+  std::string error;  // non-empty: the sequence failed and was dropped
+  int prompt_tokens = 0;
+  int completion_tokens = 0;
+  int reasoning_tokens = 0;
+  std::vector<float> prompt_logits;  // only on the step that finished the prompt, rows x vocab
+};
+
+class batch_runner {
+ public:
+  batch_runner(text_engine& engine, tokenizer tok, runner_options options);
+  ~batch_runner();
+
+  // Queues a sequence. Throws std::invalid_argument (bad settings, prompt longer than the
+  // context) or std::length_error (queue full).
+  ticket submit(sequence_input input);
+  // Drops the sequence before the next step and reports it finished with cancelled=true.
+  void cancel(ticket id);
+  // One engine step; returns the events of this step (cancellations first).
+  std::vector<runner_event> step();
+
+  bool idle() const { return active_.empty() && queue_.empty() && cancels_.empty(); }
+  size_t running() const { return active_.size(); }
+  size_t queued() const { return queue_.size(); }
+  // Sequences that took part in the last step (the batch size).
+  size_t last_step_size() const { return last_step_size_; }
+  // Tokens held in the KV caches of the running sequences.
+  int64_t cached_tokens() const;
+  const text_engine& engine() const { return engine_; }
+
+ private:
+  struct live_sequence;
+  void admit();
+  std::vector<runner_event> take_cancels();
+  runner_event make_event(ticket id, live_sequence& s, sequence_delta delta);
+
+  text_engine& engine_;
+  tokenizer tok_;
+  runner_options options_;
+  ticket next_ticket_ = 1;
+  std::deque<std::pair<ticket, sequence_input>> queue_;
+  std::map<ticket, std::unique_ptr<live_sequence>> active_;
+  std::vector<ticket> admission_order_;
+  std::vector<ticket> cancels_;
+  size_t last_step_size_ = 0;
+};
+
+}  // namespace vlserve::model

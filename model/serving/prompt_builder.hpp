@@ -1,0 +1,41 @@
+// From an OpenAI request (already parsed into model::chat_request) to what the batch runner needs:
+// the rendered prompt, its token ids, M-RoPE positions and the decoding settings with server and
+// checkpoint defaults filled in. Torch-free; runs off the model worker's thread.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "model/chat/chat_request.hpp"
+#include "model/checkpoint/generation_config.hpp"
+#include "model/serving/batch_runner.hpp"
+#include "model/tokenizer/tokenizer.hpp"
+
+namespace vlserve::model {
+
+// A request the server cannot serve as asked: 400 with `param` naming the field.
+struct prompt_error : std::runtime_error {
+  prompt_error(const std::string& message, std::string param_name)
+      : std::runtime_error(message), param(std::move(param_name)) {}
+  std::string param;
+};
+
+struct prompt_defaults {
+  int max_tokens = 256;        // MAX_TOKENS
+  double temperature = 0.7;    // TEMPERATURE
+  generation_config generation;  // top_k/top_p/eos ids from the checkpoint
+  int64_t max_context = 8192;
+};
+
+struct built_prompt {
+  std::string text;  // the rendered chat template
+  sequence_input input;
+};
+
+// Throws prompt_error for requests this build cannot serve (e.g. too long for the context).
+built_prompt build_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& defaults);
+
+// The decoding settings alone (sampling + stops) with defaults applied.
+decode_settings decoding_for(const chat_request& request, const prompt_defaults& defaults);
+
+}  // namespace vlserve::model
