@@ -11,5 +11,11 @@ void print_usage(std::ostream& os);
 
 // Each returns the process exit code: 0 ok, 1 runtime failure, 2 bad configuration or usage.
 int serve_command(std::vector<std::string> args);
+// vlserve generate --model DIR --request FILE [--dtype float32|bfloat16] [--dump OUT.safetensors]
+int generate_command(std::vector<std::string> args);
+// vlserve bench --model DIR [...]: prompt and decode tokens/s, memory bandwidth
+int bench_command(std::vector<std::string> args);
+// vlserve random-checkpoint --out DIR [...]: a random-weight checkpoint of a given shape
+int random_checkpoint_command(std::vector<std::string> args);
 
 }  // namespace vlserve::cli

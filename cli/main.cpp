@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "serve") return vlserve::cli::serve_command(args);
+  if (command == "generate") return vlserve::cli::generate_command(args);
   std::cerr << "vlserve: unknown command '" << command << "' (try vlserve --help)\n";
   return 2;
 }

@@ -24,6 +24,13 @@ struct settings {
   std::string sessions_db_path = "data/sessions";
   int64_t sessions_ttl_seconds = 86400;
   int64_t cancel_after_disconnect_seconds = 3600;  // 0 = never
+  bool media_allow_remote = true;    // fetch http(s) image/video URLs
+  bool media_allow_private = false;  // allow loopback/private/link-local addresses (tests)
+  std::string media_root;            // file:// URLs only below this directory; empty = refused
+  int64_t media_max_bytes = 32ll << 20;  // per image/video item
+  int media_timeout_seconds = 20;    // per remote fetch
+  int max_media_items = 16;          // images + videos per request
+  int64_t max_vision_tokens = 16384; // merged vision tokens per request
   int max_batch = 8;
   int64_t max_context = 16384;   // tokens per sequence (prompt + completion)
   int64_t prefill_chunk = 512;   // prompt tokens per engine step

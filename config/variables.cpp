@@ -128,6 +128,31 @@ std::vector<variable> make_table() {
         s.cancel_after_disconnect_seconds = parse_int("CANCEL_AFTER_DISCONNECT_SECONDS", v, 0, 31536000);
       },
       [](const settings& s) { return std::to_string(s.cancel_after_disconnect_seconds); });
+  add("MEDIA_ALLOW_REMOTE", "1 to fetch http(s) image/video URLs, 0 to accept only data: URLs", false,
+      [](const std::string& v, settings& s) { s.media_allow_remote = parse_bool("MEDIA_ALLOW_REMOTE", v); },
+      [](const settings& s) { return yes_no(s.media_allow_remote); });
+  add("MEDIA_ALLOW_PRIVATE", "1 to let media URLs reach loopback/private/link-local addresses", false,
+      [](const std::string& v, settings& s) { s.media_allow_private = parse_bool("MEDIA_ALLOW_PRIVATE", v); },
+      [](const settings& s) { return yes_no(s.media_allow_private); });
+  add("MEDIA_ROOT", "Directory that file:// media URLs may read below (empty = file:// refused)", false,
+      [](const std::string& v, settings& s) { s.media_root = v; },
+      [](const settings& s) { return s.media_root; });
+  add("MEDIA_MAX_BYTES", "Largest image or video item in bytes (1024..1073741824)", false,
+      [](const std::string& v, settings& s) { s.media_max_bytes = parse_int("MEDIA_MAX_BYTES", v, 1024, 1ll << 30); },
+      [](const settings& s) { return std::to_string(s.media_max_bytes); });
+  add("MEDIA_TIMEOUT_SECONDS", "Time limit for fetching one remote media item (1..600)", false,
+      [](const std::string& v, settings& s) {
+        s.media_timeout_seconds = int(parse_int("MEDIA_TIMEOUT_SECONDS", v, 1, 600));
+      },
+      [](const settings& s) { return std::to_string(s.media_timeout_seconds); });
+  add("MAX_MEDIA_ITEMS", "Most images plus videos in one request (0..256)", false,
+      [](const std::string& v, settings& s) { s.max_media_items = int(parse_int("MAX_MEDIA_ITEMS", v, 0, 256)); },
+      [](const settings& s) { return std::to_string(s.max_media_items); });
+  add("MAX_VISION_TOKENS", "Most vision tokens (after the 2x2 merge) in one request (1..1048576)", false,
+      [](const std::string& v, settings& s) {
+        s.max_vision_tokens = parse_int("MAX_VISION_TOKENS", v, 1, 1 << 20);
+      },
+      [](const settings& s) { return std::to_string(s.max_vision_tokens); });
   add("MAX_BATCH", "Most sequences decoded together in one step (1..256)", false,
       [](const std::string& v, settings& s) { s.max_batch = int(parse_int("MAX_BATCH", v, 1, 256)); },
       [](const settings& s) { return std::to_string(s.max_batch); });

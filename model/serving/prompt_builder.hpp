@@ -8,6 +8,7 @@
 
 #include "model/chat/chat_request.hpp"
 #include "model/checkpoint/generation_config.hpp"
+#include "model/media/media_policy.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/tokenizer/tokenizer.hpp"
 
@@ -25,11 +26,18 @@ struct prompt_defaults {
   double temperature = 0.7;    // TEMPERATURE
   generation_config generation;  // top_k/top_p/eos ids from the checkpoint
   int64_t max_context = 8192;
+  media::media_policy media;  // MEDIA_* limits and sources
 };
 
 struct built_prompt {
-  std::string text;  // the rendered chat template
+  std::string text;  // the rendered chat template (before vision pads are expanded)
   sequence_input input;
+  // The processor's tensors, for `vlserve generate --dump` (empty for text-only prompts):
+  // pixel_values [patches, 3*2*16*16] and grid_thw [items, 3], row-major.
+  std::vector<float> pixel_values;
+  std::vector<int64_t> image_grid_thw;
+  std::vector<float> pixel_values_videos;
+  std::vector<int64_t> video_grid_thw;
 };
 
 // Throws prompt_error for requests this build cannot serve (e.g. too long for the context).

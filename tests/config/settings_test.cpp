@@ -50,6 +50,13 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 3600);
   EXPECT_EQ(s.max_batch, 8);
   EXPECT_EQ(s.max_context, 16384);
+  EXPECT_TRUE(s.media_allow_remote);
+  EXPECT_FALSE(s.media_allow_private);
+  EXPECT_EQ(s.media_root, "");
+  EXPECT_EQ(s.media_max_bytes, 32ll << 20);
+  EXPECT_EQ(s.media_timeout_seconds, 20);
+  EXPECT_EQ(s.max_media_items, 16);
+  EXPECT_EQ(s.max_vision_tokens, 16384);
   EXPECT_EQ(s.prefill_chunk, 512);
   EXPECT_EQ(s.max_request_bytes, 64ll << 20);
   EXPECT_EQ(s.threads, 0);
@@ -74,6 +81,13 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"CANCEL_AFTER_DISCONNECT_SECONDS", "0"},
                                {"MAX_BATCH", "16"},
                                {"MAX_CONTEXT", "4096"},
+                               {"MEDIA_ALLOW_REMOTE", "0"},
+                               {"MEDIA_ALLOW_PRIVATE", "1"},
+                               {"MEDIA_ROOT", "/srv/media"},
+                               {"MEDIA_MAX_BYTES", "2048"},
+                               {"MEDIA_TIMEOUT_SECONDS", "5"},
+                               {"MAX_MEDIA_ITEMS", "3"},
+                               {"MAX_VISION_TOKENS", "999"},
                                {"PREFILL_CHUNK", "128"},
                                {"MAX_REQUEST_BYTES", "1048576"},
                                {"THREADS", "2"},
@@ -95,6 +109,13 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 0);
   EXPECT_EQ(s.max_batch, 16);
   EXPECT_EQ(s.max_context, 4096);
+  EXPECT_FALSE(s.media_allow_remote);
+  EXPECT_TRUE(s.media_allow_private);
+  EXPECT_EQ(s.media_root, "/srv/media");
+  EXPECT_EQ(s.media_max_bytes, 2048);
+  EXPECT_EQ(s.media_timeout_seconds, 5);
+  EXPECT_EQ(s.max_media_items, 3);
+  EXPECT_EQ(s.max_vision_tokens, 999);
   EXPECT_EQ(s.prefill_chunk, 128);
   EXPECT_EQ(s.max_request_bytes, 1048576);
   EXPECT_EQ(s.threads, 2);
@@ -135,6 +156,12 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"CANCEL_AFTER_DISCONNECT_SECONDS", "-1", "integer in 0.."},
       {"MAX_BATCH", "0", "integer in 1..256"},
       {"MAX_CONTEXT", "10", "integer in 64.."},
+      {"MEDIA_ALLOW_REMOTE", "perhaps", "1|0"},
+      {"MEDIA_ALLOW_PRIVATE", "2", "1|0"},
+      {"MEDIA_MAX_BYTES", "10", "integer in 1024.."},
+      {"MEDIA_TIMEOUT_SECONDS", "0", "integer in 1..600"},
+      {"MAX_MEDIA_ITEMS", "-1", "integer in 0..256"},
+      {"MAX_VISION_TOKENS", "0", "integer in 1.."},
       {"PREFILL_CHUNK", "0", "integer in 16..65536"},
       {"MAX_REQUEST_BYTES", "100", "integer in 4096.."},
       {"THREADS", "-2", "integer in 0.."},
@@ -151,7 +178,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 21u);
+  EXPECT_EQ(variables().size(), 28u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

@@ -1,0 +1,105 @@
+// `vlserve generate`: one request through the same prompt builder, engine and decoder the server
+// uses, printed as JSON; --dump writes the reference tensors for comparison with the fixtures.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/generate_output.hpp"
+#include "http/chat_request.hpp"
+#include "model/device_info.hpp"
+#include "model/serving/batch_runner.hpp"
+#include "model/serving/prompt_builder.hpp"
+#include "model/text/engine.hpp"
+
+namespace vlserve::cli {
+namespace {
+
+struct generate_args {
+  std::string model_dir, request_path, dtype = "float32", device = "cpu", dump_path;
+};
+
+generate_args parse_args(const std::vector<std::string>& args) {
+  generate_args g;
+  for (size_t i = 0; i < args.size(); ++i) {
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
+      return args[++i];
+    };
+    if (args[i] == "--model") g.model_dir = value();
+    else if (args[i] == "--request") g.request_path = value();
+    else if (args[i] == "--dtype") g.dtype = value();
+    else if (args[i] == "--device") g.device = value();
+    else if (args[i] == "--dump") g.dump_path = value();
+    else throw std::invalid_argument("unknown argument '" + args[i] + "'");
+  }
+  if (g.model_dir.empty() || g.request_path.empty())
+    throw std::invalid_argument("usage: vlserve generate --model DIR --request FILE [--dtype float32|bfloat16] "
+                                "[--device cpu|cuda] [--dump OUT.safetensors]");
+  return g;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::invalid_argument("cannot read " + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int generate_command(std::vector<std::string> args) {
+  generate_args g;
+  model::chat_request request;
+  try {
+    g = parse_args(args);
+    request = http::parse_chat_request(read_file(g.request_path));
+  } catch (const http::request_error& e) {
+    std::cerr << "vlserve generate: bad request (" << e.param << "): " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "vlserve generate: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    model::set_compute_threads(0);
+    model::engine_options eo;
+    eo.dtype = g.dtype;
+    eo.device = g.device;
+    model::text_engine engine(g.model_dir, eo);
+    const auto tok = model::tokenizer::load(g.model_dir + "/tokenizer.json");
+    model::prompt_defaults defaults;
+    defaults.generation = engine.generation();
+    defaults.max_context = eo.max_context;
+    auto built = model::build_prompt(request, tok, defaults);
+    built.input.prompt_logits = std::min<int64_t>(4, int64_t(built.input.prompt_ids.size()));
+
+    model::runner_options ro;
+    ro.max_context = eo.max_context;
+    model::batch_runner runner(engine, tok, ro);
+    const auto prompt = built.input.prompt_ids;
+    const auto positions = built.input.positions;
+    const auto rope_delta = built.input.rope_delta;
+    runner.submit(std::move(built.input));
+    generation_result result;
+    while (!runner.idle()) {
+      for (auto& ev : runner.step()) {
+        if (!ev.error.empty()) throw std::runtime_error(ev.error);
+        result.add(ev);
+      }
+    }
+    print_result_json(std::cout, built.text, prompt, result);
+    if (!g.dump_path.empty())
+      write_dump(g.dump_path, prompt, positions, rope_delta, result, built, engine.vocab_size());
+    return 0;
+  } catch (const model::prompt_error& e) {
+    std::cerr << "vlserve generate: bad request (" << e.param << "): " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "vlserve generate: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace vlserve::cli
