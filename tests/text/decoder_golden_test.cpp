@@ -17,7 +17,9 @@ class DecoderGolden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DecoderGolden, PromptLogitsAndGreedyDecodeMatchReference) {
   const text_case c = testing::load_text_case(GetParam());
-  text_engine engine(testing::tiny_model_dir(), engine_options{});
+  engine_options opts;
+  opts.device = testing::test_device();
+  text_engine engine(testing::tiny_model_dir(), opts);
   const int64_t vocab = engine.vocab_size();
   const int64_t n = int64_t(c.input_ids.size());
   ASSERT_EQ(int64_t(c.position_ids.size()), 3 * n);
@@ -53,6 +55,7 @@ TEST(DecoderBf16, RunsCloseToTheFloat32Reference) {
   const text_case c = testing::load_text_case("text_single");
   engine_options o;
   o.dtype = "bfloat16";
+  o.device = testing::test_device();
   text_engine engine(testing::tiny_model_dir(), o);
   EXPECT_EQ(engine.dtype(), "bfloat16");
   const sequence_id seq = engine.create_sequence();

@@ -1,6 +1,7 @@
 #include "tests/text/text_case.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "model/checkpoint/checkpoint.hpp"
@@ -21,6 +22,11 @@ std::vector<T> read_as(const model::checkpoint& ckpt, const std::string& name, m
 }  // namespace
 
 std::string tiny_model_dir() { return fixtures_dir() + "/qwen3vl-tiny/model"; }
+
+std::string test_device() {
+  const char* d = std::getenv("VLSERVE_TEST_DEVICE");
+  return d && *d ? d : "cpu";
+}
 
 text_case load_text_case(const std::string& name) {
   const model::checkpoint ckpt(fixtures_dir() + "/qwen3vl-tiny/cases/" + name + ".safetensors");

@@ -19,6 +19,8 @@ struct text_case {
 };
 
 text_case load_text_case(const std::string& name);
+// VLSERVE_TEST_DEVICE (cpu by default): lets the golden tests run on a GPU machine too.
+std::string test_device();
 std::string tiny_model_dir();
 
 // Index of the largest value in row `row` of a row-major [rows, vocab] buffer.
