@@ -33,6 +33,7 @@ inline constexpr int64_t k_invariant_rows = 8;
 
 // A linear layer (x W^T + b) on weights stored [out, in]. For one float32 row on CPU (not batch
 // invariant) this is a GEMV through at::mv (OpenBLAS sgemv is ~3x faster than sgemm for M = 1).
+// bf16 weights with 1 to 8 rows of x on CPU go through kernels::gemv_linear (bf16_linear.hpp).
 at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                  compute_mode mode);
 // Batched matmul a [B, M, K] x b [B, K, N]; row-blocked like dense() when batch invariant.

@@ -1,0 +1,27 @@
+// libtorch face of the bf16 GEMV kernel: the text decoder's dense() sends CPU linears with few
+// rows (decode steps) here, and everything else to at::linear. Model-internal (includes ATen).
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include "model/text/kernels/bf16_gemv.hpp"
+
+namespace vlserve::model::kernels {
+
+// The kernel dense() uses on this machine: gemv_best_isa(), or none when the environment variable
+// VLSERVE_GEMV is "off" (to compare against libtorch). Read once per process.
+gemv_isa gemv_linear_isa();
+
+// Whether gemv_linear can run x · weightᵀ + bias: CPU tensors, x 2-D float32/bf16 with 1 to
+// k_gemv_max_rows rows, weight 2-D contiguous bf16 [N, K] with K = x.size(1), bias undefined or
+// [N], and gemv_linear_isa() is not none.
+bool gemv_linear_applicable(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
+
+// x · weightᵀ (+ bias), result in x's dtype, output columns split over at::parallel_for threads.
+// `isa` defaults to gemv_linear_isa(); tests pass each supported one. Throws std::invalid_argument
+// when the inputs are not applicable (see above) or `isa` is not supported here.
+at::Tensor gemv_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
+at::Tensor gemv_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                       gemv_isa isa);
+
+}  // namespace vlserve::model::kernels
