@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return vlserve::cli::serve_command(args);
   if (command == "generate") return vlserve::cli::generate_command(args);
+  if (command == "bench") return vlserve::cli::bench_command(args);
+  if (command == "random-checkpoint") return vlserve::cli::random_checkpoint_command(args);
   std::cerr << "vlserve: unknown command '" << command << "' (try vlserve --help)\n";
   return 2;
 }

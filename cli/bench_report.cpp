@@ -1,0 +1,107 @@
+#include "cli/bench_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "config/json.hpp"
+
+namespace vlserve::cli {
+namespace {
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+}  // namespace
+
+double bench_report::bandwidth_bytes_per_s() const {
+  return 0.5 * (bandwidth_before.triad_gbs + bandwidth_after.triad_gbs) * 1e9;
+}
+
+double bench_report::decode_bound_tokens_per_s() const {
+  return bandwidth_bytes_per_s() / double(weights.bytes_per_decode_token());
+}
+
+double bench_report::prefill_bound_tokens_per_s() const {
+  return gemm.gflops * 1e9 / weights.prefill_flops_per_token();
+}
+
+void print_table(std::ostream& os, const bench_report& r) {
+  const double bound = r.decode_bound_tokens_per_s();
+  os << "model      " << r.model_dir << " (" << r.dtype << " on " << r.device << ", " << r.threads
+     << " threads, loaded in " << fixed(r.load_seconds, 1) << " s)\n"
+     << "load avg   before: " << r.load_before << "   after: " << r.load_after << "\n"
+     << "weights    " << fixed(double(r.weights.non_embedding_params) / 1e9, 3) << " B non-embedding + "
+     << fixed(double(r.weights.lm_head_params) / 1e9, 3) << " B lm_head = "
+     << fixed(double(r.weights.bytes_per_decode_token()) / 1e9, 3) << " GB read per decode token\n"
+     << "bandwidth  triad " << fixed(r.bandwidth_before.triad_gbs, 1) << " / "
+     << fixed(r.bandwidth_after.triad_gbs, 1) << " GB/s (before / after), read "
+     << fixed(r.bandwidth_before.read_gbs, 1) << " GB/s -> decode bound " << fixed(bound, 2)
+     << " tok/s\n"
+     << "gemm peak  " << fixed(r.gemm.gflops, 1) << " GFLOP/s (" << r.gemm.dtype << ", " << r.gemm.m
+     << " x 2048 x 6144) -> prefill bound "
+     << fixed(r.prefill_bound_tokens_per_s(), 1) << " tok/s\n\n"
+     << "prefill    " << r.settings.prompt_tokens << " tokens: " << fixed(r.prefill.median_ms, 1)
+     << " ms, " << fixed(r.prefill.tokens_per_s, 1) << " tok/s, ratio to bound "
+     << fixed(r.prefill.tokens_per_s / r.prefill_bound_tokens_per_s(), 2) << "\n\n"
+     << "decode (" << r.settings.decode_tokens << " steps after " << r.settings.decode_context
+     << " context tokens, median of " << r.settings.repeat << ")\n"
+     << "  batch   step ms   aggregate tok/s   per-seq tok/s   ratio to bound\n";
+  for (const auto& d : r.decode) {
+    char line[128];
+    std::snprintf(line, sizeof line, "  %5lld  %8.1f  %16.2f  %14.2f  %15.2f\n", (long long)d.batch,
+                  d.step_ms, d.tokens_per_s, d.per_sequence_tokens_per_s, d.tokens_per_s / bound);
+    os << line;
+  }
+}
+
+void print_json_line(std::ostream& os, const bench_report& r) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  auto key_str = [&](const char* k, const std::string& v) { w.Key(k), w.String(v.c_str()); };
+  // RapidJSON refuses NaN/inf (the value would silently go missing); write null instead.
+  auto key_num = [&](const char* k, double v) {
+    w.Key(k);
+    if (std::isfinite(v)) w.Double(v);
+    else w.Null();
+  };
+  w.StartObject();
+  key_str("model", r.model_dir);
+  key_str("device", r.device);
+  key_str("dtype", r.dtype);
+  w.Key("threads"), w.Int(r.threads);
+  key_str("loadavg_before", r.load_before);
+  key_str("loadavg_after", r.load_after);
+  w.Key("prompt_tokens"), w.Int64(r.settings.prompt_tokens);
+  w.Key("decode_tokens"), w.Int64(r.settings.decode_tokens);
+  w.Key("repeat"), w.Int(r.settings.repeat);
+  w.Key("bytes_per_decode_token"), w.Int64(r.weights.bytes_per_decode_token());
+  key_num("bandwidth_gbs", r.bandwidth_bytes_per_s() / 1e9);
+  key_num("bandwidth_before_gbs", r.bandwidth_before.triad_gbs);
+  key_num("bandwidth_after_gbs", r.bandwidth_after.triad_gbs);
+  key_num("read_bandwidth_gbs", r.bandwidth_before.read_gbs);
+  key_num("decode_bound_tok_s", r.decode_bound_tokens_per_s());
+  key_num("gemm_gflops", r.gemm.gflops);
+  w.Key("gemm_rows"), w.Int64(r.gemm.m);
+  key_num("prefill_bound_tok_s", r.prefill_bound_tokens_per_s());
+  key_num("prompt_tok_s", r.prefill.tokens_per_s);
+  key_num("prefill_ratio", r.prefill.tokens_per_s / r.prefill_bound_tokens_per_s());
+  w.Key("decode");
+  w.StartArray();
+  for (const auto& d : r.decode) {
+    w.StartObject();
+    w.Key("batch"), w.Int64(d.batch);
+    key_num("step_ms", d.step_ms);
+    key_num("tok_s", d.tokens_per_s);
+    key_num("per_seq_tok_s", d.per_sequence_tokens_per_s);
+    key_num("ratio", d.tokens_per_s / r.decode_bound_tokens_per_s());
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  os << sb.GetString() << "\n";
+}
+
+}  // namespace vlserve::cli

@@ -1,0 +1,39 @@
+// What `vlserve bench` measured, and its two renderings: a table for people and one JSON line
+// (the last line on stdout) for scripts that compare runs.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "model/bench/engine_bench.hpp"
+#include "model/bench/gemm_peak.hpp"
+#include "model/bench/memory_bandwidth.hpp"
+#include "model/bench/weight_traffic.hpp"
+
+namespace vlserve::cli {
+
+struct bench_report {
+  std::string model_dir, device, dtype;
+  int threads = 0;
+  std::string load_before, load_after;  // /proc/loadavg: the machine is shared, say how busy it was
+  double load_seconds = 0;
+  model::engine_bench_options settings;
+  model::weight_traffic weights;
+  model::bandwidth_result bandwidth_before, bandwidth_after;
+  model::gemm_result gemm;
+  model::prefill_result prefill;
+  std::vector<model::decode_result> decode;
+
+  // Mean of the two triad medians, in bytes/s: the bandwidth the decode ratios use.
+  double bandwidth_bytes_per_s() const;
+  // tokens/s one sequence could reach if decode only streamed its weights at that bandwidth.
+  double decode_bound_tokens_per_s() const;
+  // prompt tokens/s at the GEMM peak, counting 2 FLOPs per non-embedding parameter.
+  double prefill_bound_tokens_per_s() const;
+};
+
+void print_table(std::ostream& os, const bench_report& r);
+void print_json_line(std::ostream& os, const bench_report& r);
+
+}  // namespace vlserve::cli

@@ -1,0 +1,56 @@
+// `vlserve random-checkpoint`: writes a model directory with random weights of a preset shape, for
+// benchmarks (speed depends on shapes, not values) and tests. See model/bench/random_checkpoint.hpp.
+#include <iostream>
+#include <stdexcept>
+
+#include "cli/bench_args.hpp"
+#include "cli/commands.hpp"
+#include "model/bench/random_checkpoint.hpp"
+
+namespace vlserve::cli {
+namespace {
+
+const char* const k_usage =
+    "usage: vlserve random-checkpoint --out DIR [--shape 2b|tiny] [--seed N] "
+    "[--dtype bfloat16|float32] [--tokenizer-from MODEL_DIR]";
+
+model::random_checkpoint_options parse_options(const std::vector<std::string>& args) {
+  const auto flags =
+      parse_flags(args, {"--out", "--shape", "--seed", "--dtype", "--tokenizer-from"});
+  model::random_checkpoint_options o;
+  if (!flags.count("--out")) throw std::invalid_argument("--out is required");
+  o.out_dir = flags.at("--out");
+  if (flags.count("--shape")) o.shape = flags.at("--shape");
+  if (flags.count("--dtype")) o.dtype = flags.at("--dtype");
+  if (flags.count("--tokenizer-from")) o.tokenizer_from = flags.at("--tokenizer-from");
+  if (flags.count("--seed")) o.seed = uint64_t(parse_int("--seed", flags.at("--seed"), 0, INT64_MAX));
+  return o;
+}
+
+}  // namespace
+
+int random_checkpoint_command(std::vector<std::string> args) {
+  model::random_checkpoint_options options;
+  try {
+    options = parse_options(args);
+  } catch (const std::exception& e) {
+    std::cerr << "vlserve random-checkpoint: " << e.what() << "\n" << k_usage << "\n";
+    return 2;
+  }
+  try {
+    std::cerr << "writing a random " << options.shape << " checkpoint (" << options.dtype << ") to "
+              << options.out_dir << "\n";
+    const auto s = model::write_random_checkpoint(options);
+    std::cout << "wrote " << options.out_dir << ": " << s.tensors << " tensors, " << s.params
+              << " parameters, model.safetensors " << s.file_bytes << " bytes\n";
+    return 0;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "vlserve random-checkpoint: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "vlserve random-checkpoint: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace vlserve::cli
