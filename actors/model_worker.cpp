@@ -13,6 +13,7 @@
 #include "actors/messages.hpp"
 #include "actors/worker_events.hpp"
 #include "model/device_info.hpp"
+#include "model/hub/hub_error.hpp"
 #include "model/hub/resolve_model_dir.hpp"
 
 namespace vlserve::actors {
@@ -64,11 +65,25 @@ void load(worker_ptr self) {
     defaults.temperature = st.cfg.temperature_default;
     defaults.generation = st.engine->generation();
     defaults.max_context = st.cfg.engine.max_context;
+    if (st.engine->config().has_vision) {
+      // Media requests run the tower in the prompt builder, on the engine's device and dtype.
+      defaults.tower = std::make_shared<const model::vision::vision_tower>(
+          dir, model::vision::tower_options{st.cfg.engine.device, st.cfg.engine.dtype});
+      defaults.processor = model::vision::load_processor_config(dir);
+    }
     st.out.assets->publish(std::make_shared<const model_assets>(model_assets{tok, defaults, st.cfg.served_model_name}));
     st.out.metrics->kv_cache_capacity_tokens = st.cfg.engine.max_context * st.cfg.runner.max_batch;
     set_phase(self, model_phase::ready, "serving on " + st.engine->device() + " in " + st.engine->dtype(), 1.0);
     spdlog::info("model ready: {} on {} ({}), {}", st.cfg.served_model_name, st.engine->device(),
                  st.engine->dtype(), model::backend_description());
+  } catch (const model::hub::hub_error& e) {
+    // Say how to provide the model, not only why fetching it failed.
+    const std::string detail = std::string("the model is not available: ") + e.what() +
+                               ". To serve it, set MODEL_REPO_ID to a local model directory (config.json, "
+                               "*.safetensors, tokenizer files), or give this machine access to the hub "
+                               "(HF_ENDPOINT) with HF_TOKEN for gated models";
+    spdlog::error("model loading failed: {}", detail);
+    set_phase(self, model_phase::error, detail, 0.0);
   } catch (const std::exception& e) {
     spdlog::error("model loading failed: {}", e.what());
     set_phase(self, model_phase::error, e.what(), 0.0);

@@ -72,6 +72,11 @@ int generate_command(std::vector<std::string> args) {
     model::prompt_defaults defaults;
     defaults.generation = engine.generation();
     defaults.max_context = eo.max_context;
+    if (engine.config().has_vision) {
+      defaults.tower = std::make_shared<const model::vision::vision_tower>(
+          g.model_dir, model::vision::tower_options{eo.device, eo.dtype});
+      defaults.processor = model::vision::load_processor_config(g.model_dir);
+    }
     auto built = model::build_prompt(request, tok, defaults);
     built.input.prompt_logits = std::min<int64_t>(4, int64_t(built.input.prompt_ids.size()));
 

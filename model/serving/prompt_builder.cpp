@@ -1,16 +1,76 @@
 #include "model/serving/prompt_builder.hpp"
 
 #include "model/chat/chat_template.hpp"
+#include "model/vision/multimodal/expand_prompt.hpp"
+#include "model/vision/multimodal/request_media.hpp"
+#include "model/vision/multimodal/rope_index.hpp"
+#include "model/vision/multimodal/visual_tokens.hpp"
 
 namespace vlserve::model {
 namespace {
 
-bool has_media(const chat_request& request) {
+int32_t special_id(const tokenizer& tok, const char* token) {
+  const auto id = tok.token_id(token);
+  if (!id) throw prompt_error(std::string("the tokenizer has no ") + token + " token; this model cannot read media",
+                              "messages");
+  return *id;
+}
+
+// Media branch (spec §8.2): load + preprocess every part, expand the placeholders, tokenize,
+// M-RoPE positions, then the vision tower. Fills out.input (but not its settings).
+void build_media_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& d,
+                        built_prompt& out) {
+  if (!d.tower) throw prompt_error("this server runs without a vision tower; send text content only", "messages");
+  const vision::vision_token_ids ids{special_id(tok, vision::k_image_pad), special_id(tok, vision::k_video_pad),
+                                     special_id(tok, vision::k_vision_start)};
+  // Cheap check before any media is fetched: one placeholder per media part, same kinds in order.
+  std::vector<bool> part_kinds;
   for (const auto& m : request.messages)
     if (const auto* parts = std::get_if<std::vector<content_part>>(&m.content))
       for (const auto& p : *parts)
-        if (p.kind != part_kind::text) return true;
-  return false;
+        if (p.kind != part_kind::text) part_kinds.push_back(p.kind == part_kind::video);
+  if (vision::placeholder_kinds(out.text) != part_kinds)
+    throw prompt_error("the prompt has " + std::to_string(vision::placeholder_kinds(out.text).size()) +
+                           " image/video placeholders for " + std::to_string(part_kinds.size()) +
+                           " media parts; text must not contain <|image_pad|> or <|video_pad|>",
+                       "messages");
+  vision::request_media media;
+  try {
+    media = vision::load_request_media(request, d.processor, d.media);
+  } catch (const vision::request_media_error& e) {
+    throw prompt_error(e.what(), e.param);
+  }
+  std::string expanded;
+  try {
+    expanded = vision::expand_vision_placeholders(out.text, media.placeholders);
+  } catch (const std::invalid_argument& e) {
+    throw prompt_error(e.what(), "messages");
+  }
+  out.input.prompt_ids = tok.encode(expanded);
+  const auto t = int64_t(out.input.prompt_ids.size());
+  if (t >= d.max_context)
+    throw prompt_error("the prompt has " + std::to_string(t) + " tokens with its images and videos but the context " +
+                           "holds " + std::to_string(d.max_context) +
+                           "; send smaller or fewer media or shorten the conversation",
+                       "messages");
+  try {
+    auto pos = vision::rope_index(out.input.prompt_ids, media.batch.image_grids, media.batch.video_grids,
+                                  d.processor.merge_size, ids);
+    out.input.positions = std::move(pos.positions);
+    out.input.rope_delta = pos.rope_delta;
+  } catch (const std::invalid_argument& e) {
+    throw prompt_error(std::string("the prompt's vision tokens do not match its media: ") + e.what(), "messages");
+  }
+  out.input.visual = vision::encode_visual_tokens(*d.tower, out.input.prompt_ids, media.batch, ids);
+  auto flat = [](const std::vector<vision::grid_thw>& grids) {
+    std::vector<int64_t> v;
+    for (const auto& g : grids) v.insert(v.end(), {g.t, g.h, g.w});
+    return v;
+  };
+  out.image_grid_thw = flat(media.batch.image_grids);
+  out.video_grid_thw = flat(media.batch.video_grids);
+  out.pixel_values = std::move(media.batch.pixel_values);
+  out.pixel_values_videos = std::move(media.batch.pixel_values_videos);
 }
 
 }  // namespace
@@ -41,13 +101,17 @@ decode_settings decoding_for(const chat_request& r, const prompt_defaults& d) {
 }
 
 built_prompt build_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& defaults) {
-  if (has_media(request))
-    throw prompt_error("images and videos are not supported by this build yet; send text content", "messages");
   built_prompt out;
   try {
     out.text = render_chat_prompt(request.messages, request.tools);
   } catch (const std::invalid_argument& e) {
     throw prompt_error(e.what(), "messages");
+  }
+  // Settings first: a bad sampling value is reported before any media is fetched.
+  out.input.settings = decoding_for(request, defaults);
+  if (vision::has_media(request)) {
+    build_media_prompt(request, tok, defaults, out);
+    return out;
   }
   out.input.prompt_ids = tok.encode(out.text);
   const auto t = int64_t(out.input.prompt_ids.size());
@@ -55,7 +119,6 @@ built_prompt build_prompt(const chat_request& request, const tokenizer& tok, con
     throw prompt_error("the prompt has " + std::to_string(t) + " tokens but the context holds " +
                            std::to_string(defaults.max_context) + "; shorten the conversation",
                        "messages");
-  out.input.settings = decoding_for(request, defaults);
   return out;
 }
 

@@ -1,8 +1,10 @@
 // From an OpenAI request (already parsed into model::chat_request) to what the batch runner needs:
 // the rendered prompt, its token ids, M-RoPE positions and the decoding settings with server and
-// checkpoint defaults filled in. Torch-free; runs off the model worker's thread.
+// checkpoint defaults filled in. Torch-free header; runs off the model worker's thread. Requests
+// with images/videos also load and preprocess the media and run the vision tower here.
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -11,6 +13,8 @@
 #include "model/media/media_policy.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/tokenizer/tokenizer.hpp"
+#include "model/vision/tower/vision_tower.hpp"
+#include "model/vision/vision_config.hpp"
 
 namespace vlserve::model {
 
@@ -27,6 +31,9 @@ struct prompt_defaults {
   generation_config generation;  // top_k/top_p/eos ids from the checkpoint
   int64_t max_context = 8192;
   media::media_policy media;  // MEDIA_* limits and sources
+  // Null: the server answers media requests with a prompt_error. Shared with the model worker.
+  std::shared_ptr<const vision::vision_tower> tower;
+  vision::processor_config processor;  // preprocessor_config.json + video_preprocessor_config.json
 };
 
 struct built_prompt {
@@ -40,7 +47,8 @@ struct built_prompt {
   std::vector<int64_t> video_grid_thw;
 };
 
-// Throws prompt_error for requests this build cannot serve (e.g. too long for the context).
+// Throws prompt_error for requests this build cannot serve (e.g. too long for the context, media
+// that cannot be loaded or decoded: param names the content part, messages[1].content[0].image_url).
 built_prompt build_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& defaults);
 
 // The decoding settings alone (sampling + stops) with defaults applied.

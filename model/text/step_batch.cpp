@@ -1,5 +1,6 @@
 #include "model/text/step_batch.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <stdexcept>
@@ -16,11 +17,10 @@ namespace {
 
 void validate_visual(const sequence_chunk& c, const text_config& cfg) {
   const visual_injection& v = *c.visual;
-  const int64_t n = int64_t(c.tokens.size());
   const int64_t m = int64_t(v.rows.size());
   for (size_t i = 0; i < v.rows.size(); ++i) {
-    if (v.rows[i] < 0 || v.rows[i] >= n || (i > 0 && v.rows[i] <= v.rows[i - 1])) {
-      reject(c.seq, "visual rows must be ascending indices inside the chunk");
+    if (v.rows[i] < 0 || (i > 0 && v.rows[i] <= v.rows[i - 1])) {
+      reject(c.seq, "visual rows must be ascending prompt indices");
     }
   }
   auto check = [&](const at::Tensor& t, const char* what) {
@@ -105,16 +105,23 @@ step_batch build_step_batch(const std::vector<sequence_chunk>& chunks,
   for (size_t i = 0; i < chunks.size(); ++i) {
     if (!chunks[i].visual) continue;
     const visual_injection& v = *chunks[i].visual;
-    if (v.rows.empty()) continue;
-    const at::Tensor rows = (at::tensor(v.rows, long_opts) + b.spans[i].offset).to(dev);
-    b.hidden.index_copy_(0, rows, v.embeddings.to(dev, decoder.dtype()));
+    // The chunk holds prompt indices [start, start + n); its entries are a contiguous range.
+    const int64_t start = states[i]->cache.length(), n = b.spans[i].length;
+    const auto first = std::lower_bound(v.rows.begin(), v.rows.end(), start);
+    const auto last = std::lower_bound(first, v.rows.end(), start + n);
+    if (first == last) continue;
+    const int64_t from = first - v.rows.begin(), count = last - first;
+    std::vector<int64_t> local(first, last);
+    for (auto& r : local) r += b.spans[i].offset - start;
+    const at::Tensor rows = at::tensor(local, long_opts).to(dev);
+    b.hidden.index_copy_(0, rows, v.embeddings.narrow(0, from, count).to(dev, decoder.dtype()));
     if (add_rows.size() < v.deepstack.size()) {
       add_rows.resize(v.deepstack.size());
       add_feats.resize(v.deepstack.size());
     }
     for (size_t k = 0; k < v.deepstack.size(); ++k) {
       add_rows[k].push_back(rows);
-      add_feats[k].push_back(v.deepstack[k].to(dev, decoder.dtype()));
+      add_feats[k].push_back(v.deepstack[k].narrow(0, from, count).to(dev, decoder.dtype()));
     }
   }
   b.additions.resize(add_rows.size());

@@ -8,8 +8,10 @@
 
 namespace vlserve::model {
 
-// For one chunk of one sequence. rows are indices within the chunk's tokens (0-based), e.g. a
-// chunk of prompt tokens 100..163 holding image pads at prompt indices 120..135 has rows 20..35.
+// For a whole prompt. rows are absolute prompt indices (= KV cache positions), ascending; the
+// engine applies to each chunk the rows inside it. E.g. image pads at prompt indices 120..135 and
+// chunks of 64 tokens: the chunk of prompt tokens 64..127 uses entries 0..7 (its rows 56..63), the
+// chunk 128..191 entries 8..15, so the same injection is passed with every prompt chunk.
 struct visual_injection {
   std::vector<int64_t> rows;
   at::Tensor embeddings;              // [rows, hidden]: replaces the token embeddings at `rows`
