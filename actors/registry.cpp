@@ -58,8 +58,11 @@ void with_session(registry_ptr self, const std::string& id, std::function<void(c
 caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
   self->state.cfg = std::move(cfg);
   // A session that fails must not take the registry (and every other session) with it.
+  // Only sessions are linked to the registry, and CAF may deliver a session's down_msg (which
+  // forgets its address) before its exit_msg, so any exit with a source is a session's; the
+  // runtime's shutdown exit is anonymous.
   self->set_exit_handler([=](const caf::exit_msg& msg) {
-    if (self->state.ids.count(msg.source)) return;  // a session ended; the down handler cleans up
+    if (msg.source) return;  // a session ended; the down handler cleans up
     self->quit(msg.reason);
   });
   self->set_down_handler([=](const caf::down_msg& dm) {

@@ -40,7 +40,10 @@ caf::behavior watchdog_behavior(caf::stateful_actor<watchdog_state>* self, watch
         auto it = self->state.sessions.find(id);
         if (it == self->state.sessions.end() || it->second.epoch != epoch || it->second.attached != 0) return;
         spdlog::info("session {}: no client for {} s, cancelling", id, self->state.cfg.grace.count());
-        self->send(it->second.session, vl_cancel_atom::value, std::string("disconnect"));
+        // Anonymous: the session answers a cancel with its session_info, and that reply sent back
+        // here would be an unexpected message, which CAF 0.17 returns to the session as an error
+        // that kills it (and, through its link, the registry).
+        caf::anon_send(it->second.session, vl_cancel_atom::value, std::string("disconnect"));
         self->state.sessions.erase(it);
       },
   };
