@@ -15,6 +15,7 @@ struct api_error {
 
 api_error bad_request(std::string message, std::string param = {}, std::string code = {});
 api_error not_found(std::string message, std::string code = "not_found");
+api_error payload_too_large(std::string message);
 api_error model_not_ready(std::string message);
 api_error internal_error(std::string message);
 

@@ -46,6 +46,13 @@ std::optional<std::string> pick_session_id(const Rest::Request& req, const model
 
 void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
   auto& metrics = ctx.rt.metrics();
+  if (int64_t(req.body().size()) > ctx.settings.max_request_bytes)
+    return send_error(w,
+                      payload_too_large("request body is " + std::to_string(req.body().size()) +
+                                        " bytes; the limit is MAX_REQUEST_BYTES=" +
+                                        std::to_string(ctx.settings.max_request_bytes) +
+                                        " (send media by URL or raise the limit)"),
+                      metrics);
   model::chat_request body;
   try {
     body = parse_chat_request(req.body());

@@ -18,6 +18,10 @@ namespace vlserve::http {
 
 using namespace Pistache;
 
+namespace {
+constexpr size_t kHeaderAllowance = 256u << 10;  // room for the request line and headers
+}  // namespace
+
 struct server::impl {
   config::settings settings;
   actors::runtime& rt;
@@ -39,11 +43,13 @@ void server::start() {
   Address addr(d.settings.host, Port(d.settings.port));
   d.endpoint = std::make_unique<Http::Endpoint>(addr);
   // Streams may run for hours: Pistache's default 60 s header/body timeouts would cut them with a
-  // 408 (stack-notes §2), and its 4 KiB request cap would refuse any image.
+  // 408 (stack-notes §2), and its 4 KiB request cap would refuse any image. Pistache's own cap
+  // counts the request line and headers and answers a plain-text 413, so it sits above
+  // MAX_REQUEST_BYTES and the chat route answers the JSON 413 for bodies in between.
   auto opts = Http::Endpoint::options()
                   .threads(1)
                   .flags(Tcp::Options::ReuseAddr)
-                  .maxRequestSize(size_t(d.settings.max_request_bytes))
+                  .maxRequestSize(size_t(d.settings.max_request_bytes) + kHeaderAllowance)
                   .headerTimeout(std::chrono::hours(24))
                   .bodyTimeout(std::chrono::hours(24));
   d.endpoint->init(opts);
