@@ -20,6 +20,7 @@ using vl_flush_atom = caf::atom_constant<caf::atom("vl_flush")>;
 using vl_load_atom = caf::atom_constant<caf::atom("vl_load")>;
 using vl_lookup_atom = caf::atom_constant<caf::atom("vl_lookup")>;
 using vl_create_atom = caf::atom_constant<caf::atom("vl_create")>;
+using vl_build_atom = caf::atom_constant<caf::atom("vl_build")>;
 using vl_stats_atom = caf::atom_constant<caf::atom("vl_stats")>;
 
 }  // namespace vlserve::actors

@@ -21,6 +21,12 @@ class event_sink {
   // No more events will come: the final event was delivered, or the session cannot continue
   // (then `error_status`/`message` say why). Called at most once.
   virtual void close(int error_status, const std::string& message) = 0;
+  // The request was refused before any event (e.g. a bad image): like close(), but names the
+  // offending request field so the client's 400 says which part failed.
+  virtual void reject(int error_status, const std::string& message, const std::string& param) {
+    (void)param;
+    close(error_status, message);
+  }
 };
 
 using sink_ptr = std::shared_ptr<event_sink>;

@@ -65,6 +65,7 @@ void load(worker_ptr self) {
     defaults.temperature = st.cfg.temperature_default;
     defaults.generation = st.engine->generation();
     defaults.max_context = st.cfg.engine.max_context;
+    defaults.media = st.cfg.media;
     if (st.engine->config().has_vision) {
       // Media requests run the tower in the prompt builder, on the engine's device and dtype.
       defaults.tower = std::make_shared<const model::vision::vision_tower>(

@@ -9,6 +9,7 @@
 #include "actors/model_assets.hpp"
 #include "actors/service_state.hpp"
 #include "model/hub/hub_options.hpp"
+#include "model/media/media_policy.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/text/engine.hpp"
 
@@ -21,6 +22,7 @@ struct worker_config {
   int max_tokens_default = 256;
   double temperature_default = 0.7;
   std::string served_model_name;  // /v1/models id; the repo id by default
+  model::media::media_policy media;  // MEDIA_* settings for request images/videos
 
   void validate() const;
 };

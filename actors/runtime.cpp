@@ -7,6 +7,7 @@
 
 #include "actors/model_worker.hpp"
 #include "actors/persister.hpp"
+#include "actors/prompt_builder.hpp"
 #include "actors/registry.hpp"
 #include "actors/watchdog.hpp"
 #include "model/device_info.hpp"
@@ -26,7 +27,7 @@ worker_config worker_config_from(const config::settings& s) {
   w.hub = model::hub::hub_options_from_env(s);
   // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
   w.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
-  w.engine.dtype = s.torch_dtype;
+  w.engine.dtype = model::resolve_dtype(s.torch_dtype, w.engine.device);
   w.engine.max_context = s.max_context;
   w.runner.max_batch = s.max_batch;
   w.runner.prefill_chunk = s.prefill_chunk;
@@ -34,6 +35,14 @@ worker_config worker_config_from(const config::settings& s) {
   w.max_tokens_default = s.max_tokens;
   w.temperature_default = s.temperature;
   w.served_model_name = s.model_repo_id;
+  w.media.allow_remote = s.media_allow_remote;
+  w.media.allow_private = s.media_allow_private;
+  w.media.root = s.media_root;
+  w.media.max_bytes = s.media_max_bytes;
+  w.media.timeout_seconds = s.media_timeout_seconds;
+  w.media.max_items = s.max_media_items;
+  w.media.max_vision_tokens = s.max_vision_tokens;
+  w.media.max_video_frames = s.max_video_frames;
   return w;
 }
 
@@ -57,6 +66,7 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   rc.persister = persister_;
   rc.watchdog = watchdog_;
   registry_ = spawn_registry(sys, rc);
+  builder_ = spawn_prompt_builder(sys);
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }
@@ -67,7 +77,7 @@ caf::actor_system& runtime::system() { return *impl_->sys; }
 
 void runtime::stop() {
   if (!impl_->sys) return;
-  for (auto* a : {&registry_, &worker_, &watchdog_, &persister_}) {
+  for (auto* a : {&builder_, &registry_, &worker_, &watchdog_, &persister_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }

@@ -31,6 +31,7 @@ class runtime {
   assets_holder& assets() { return assets_; }
   caf::actor_system& system();
   const caf::actor& registry() const { return registry_; }
+  const caf::actor& prompt_builder() const { return builder_; }
   const config::settings& settings() const { return settings_; }
 
   // Sends exit to every long-lived actor and destroys the system; idempotent.
@@ -43,7 +44,7 @@ class runtime {
   service_metrics metrics_;
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
-  caf::actor persister_, watchdog_, worker_, registry_;
+  caf::actor persister_, watchdog_, worker_, registry_, builder_;
 };
 
 }  // namespace vlserve::actors

@@ -7,6 +7,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/generation_job.hpp"
+#include "actors/prompt_builder.hpp"
 #include "http/chat_request.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
@@ -14,6 +15,7 @@
 #include "http/sse.hpp"
 #include "http/stream_sinks.hpp"
 #include "model/serving/prompt_builder.hpp"
+#include "model/vision/multimodal/request_media.hpp"
 
 namespace vlserve::http {
 
@@ -68,13 +70,13 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   const auto id = pick_session_id(req, body);
   if (!id) return send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), metrics);
 
-  model::built_prompt built;
+  // Sampling and stop settings are checked here for both paths, so they fail before any media is
+  // fetched.
+  model::decode_settings decoding;
   try {
-    built = model::build_prompt(body, assets->tok, assets->defaults);
+    decoding = model::decoding_for(body, assets->defaults);
   } catch (const model::prompt_error& e) {
     return send_error(w, bad_request(e.what(), e.param), metrics);
-  } catch (const std::invalid_argument& e) {
-    return send_error(w, bad_request(e.what()), metrics);
   }
 
   actors::session_info info;
@@ -89,8 +91,24 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   if (body.stream) {
     sink = std::make_shared<sse_sink>(reply, *id, context_of(info));
   } else {
-    const auto max_events = size_t(built.input.settings.stop.max_tokens) + 8;
+    const auto max_events = size_t(decoding.stop.max_tokens) + 8;
     sink = std::make_shared<completion_sink>(reply, *id, context_of(info), max_events);
+  }
+
+  if (model::vision::has_media(body)) {
+    // Media takes seconds to fetch, decode and encode: the detached prompt builder does it.
+    ctx.connections.add(reply->peer_id(), *id, sink);
+    caf::anon_send(ctx.rt.prompt_builder(), actors::vl_build_atom::value,
+                   actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry()});
+    return;
+  }
+  model::built_prompt built;
+  try {
+    built = model::build_prompt(body, assets->tok, assets->defaults);
+  } catch (const model::prompt_error& e) {
+    return send_error(w, bad_request(e.what(), e.param), metrics);
+  } catch (const std::invalid_argument& e) {
+    return send_error(w, bad_request(e.what()), metrics);
   }
   ctx.connections.add(reply->peer_id(), *id, sink);
   actors::generation_job job{*id, std::make_shared<model::sequence_input>(std::move(built.input))};

@@ -5,10 +5,10 @@
 
 namespace vlserve::http {
 
-void send_error_reply(raw_reply& reply, int status, const std::string& message) {
+void send_error_reply(raw_reply& reply, int status, const std::string& message, const std::string& param) {
   api_error e;
   switch (status) {
-    case 400: e = bad_request(message); break;
+    case 400: e = bad_request(message, param); break;
     case 404: e = not_found(message, "session_not_found"); break;
     case 409: e = {409, message, "invalid_request_error", "session_id", "session_exists"}; break;
     case 410: e = {410, message, "invalid_request_error", "last_event_id", "events_expired"}; break;
@@ -59,6 +59,20 @@ void sse_sink::close(int error_status, const std::string& message) {
   }
   reply_->send_chunk(sse_done());
   reply_->end_chunks();
+}
+
+void sse_sink::reject(int error_status, const std::string& message, const std::string& param) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return;
+  closed_ = true;
+  send_error_reply(*reply_, error_status, message, param);
+}
+
+void completion_sink::reject(int error_status, const std::string& message, const std::string& param) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_) return;
+  closed_ = true;
+  send_error_reply(*reply_, error_status, message, param);
 }
 
 completion_sink::completion_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx,

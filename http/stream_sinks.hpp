@@ -20,6 +20,7 @@ class sse_sink : public actors::event_sink {
   void attach(const actors::session_info& info) override;
   bool deliver(const actors::stream_event& ev) override;
   void close(int error_status, const std::string& message) override;
+  void reject(int error_status, const std::string& message, const std::string& param) override;
 
  private:
   std::shared_ptr<raw_reply> reply_;
@@ -37,6 +38,7 @@ class completion_sink : public actors::event_sink {
   void attach(const actors::session_info& info) override;
   bool deliver(const actors::stream_event& ev) override;
   void close(int error_status, const std::string& message) override;
+  void reject(int error_status, const std::string& message, const std::string& param) override;
 
  private:
   std::shared_ptr<raw_reply> reply_;
@@ -52,6 +54,6 @@ class completion_sink : public actors::event_sink {
 completion_context context_of(const actors::session_info& info);
 
 // Sends an OpenAI error body with the given status (503 adds Retry-After).
-void send_error_reply(raw_reply& reply, int status, const std::string& message);
+void send_error_reply(raw_reply& reply, int status, const std::string& message, const std::string& param = {});
 
 }  // namespace vlserve::http
