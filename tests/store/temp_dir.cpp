@@ -7,17 +7,6 @@
 
 namespace vlserve::store::testing {
 
-temp_dir::temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "vlserve-store-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-  path_ = pattern;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 store_options options_in(const temp_dir& dir, const std::string& name) {
   store_options options;
   options.path = dir.path() + "/" + name;

@@ -1,6 +1,8 @@
 // A fresh directory under $TMPDIR for one test, removed with everything in it afterwards.
 #pragma once
 
+#include "tests/support/temp_dir.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,17 +12,7 @@
 
 namespace vlserve::store::testing {
 
-class temp_dir {
- public:
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using temp_dir = vlserve::testing::temp_dir;
 
 // Options for a store in dir/name with the library defaults otherwise.
 store_options options_in(const temp_dir& dir, const std::string& name = "sessions");
