@@ -15,6 +15,7 @@
 #include "model/device_info.hpp"
 #include "model/hub/hub_error.hpp"
 #include "model/hub/resolve_model_dir.hpp"
+#include "model/serving/memory_check.hpp"
 
 namespace vlserve::actors {
 namespace {
@@ -55,6 +56,9 @@ void load(worker_ptr self) {
       set_phase(self, model_phase::loading,
                 "downloading " + p.current_file + " (" + std::to_string(int(p.percent)) + "%)", p.percent / 100.0);
     });
+    if (st.cfg.engine.device == "cpu")
+      if (const auto free = model::available_memory_bytes())
+        model::check_memory_fits(model::estimate_weight_bytes(dir, st.cfg.engine.dtype), *free, st.cfg.engine.dtype);
     set_phase(self, model_phase::loading, "loading weights from " + dir, 0.99);
     spdlog::info("loading model from {}", dir);
     st.engine = std::make_unique<model::text_engine>(dir, st.cfg.engine);
