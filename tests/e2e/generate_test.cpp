@@ -1,5 +1,6 @@
-// `vlserve generate --dtype float32 --dump` on every text fixture case, compared with the
-// reference: input_ids and position_ids exact, logits_last4 within 2e-2, greedy tokens identical.
+// `vlserve generate --dtype float32 --dump` on every fixture case (text, images, video), compared
+// with the reference: input_ids, position_ids and grids exact, pixel values within 1e-5,
+// logits_last4 within 2e-2, greedy tokens identical.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -73,10 +74,26 @@ TEST_P(GenerateCase, MatchesTheReference) {
   for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::fabs(got[i] - want[i]));
   EXPECT_LT(worst, 2e-2f) << "max |logits_last4 - reference|";
 
+  // Multimodal cases: the processor's tensors too.
+  for (const char* name : {"pixel_values", "pixel_values_videos"}) {
+    if (!golden.find(name)) continue;
+    ASSERT_TRUE(dump.find(name)) << name << " missing from the dump";
+    const auto g = values<float>(golden.get(name));
+    const auto d = values<float>(dump.get(name));
+    ASSERT_EQ(g.size(), d.size()) << name;
+    float worst_px = 0;
+    for (size_t i = 0; i < g.size(); ++i) worst_px = std::max(worst_px, std::fabs(g[i] - d[i]));
+    EXPECT_LT(worst_px, 1e-5f) << name;
+  }
+  for (const char* name : {"image_grid_thw", "video_grid_thw"})
+    if (golden.find(name)) EXPECT_EQ(values<int64_t>(dump.get(name)), values<int64_t>(golden.get(name))) << name;
+
   std::vector<int> printed;
   for (const auto& v : out["generated_ids"].GetArray()) printed.push_back(v.GetInt());
   const auto want_ids = values<int64_t>(golden.get("generated_ids"));
   EXPECT_EQ(std::vector<int64_t>(printed.begin(), printed.end()), want_ids);
 }
 
-INSTANTIATE_TEST_SUITE_P(TextCases, GenerateCase, ::testing::Values("text_single", "text_multiturn"));
+INSTANTIATE_TEST_SUITE_P(AllCases, GenerateCase,
+                         ::testing::Values("text_single", "text_multiturn", "image_single", "image_two",
+                                           "video_single", "image_and_video"));

@@ -100,3 +100,33 @@ TEST(HubServe, WithoutTheHubTheServerSaysHowToProvideTheModel) {
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait_for_exit(10000).value_or(-1), 0);
 }
+
+TEST(HubServe, TwoServersStartingAtOnceShareOneDownload) {
+  scratch_dir work;
+  fake_hub hub(work.path());
+  std::vector<uint16_t> ports = {free_port(), free_port()};
+  std::vector<std::unique_ptr<child_process>> servers;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    auto env = server_env(ports[i], work.path());  // the same HF_HUB_CACHE for both
+    env["MODEL_REPO_ID"] = "test-org/tiny-vl";
+    env["HF_ENDPOINT"] = hub.endpoint();
+    servers.push_back(std::make_unique<child_process>(vlserve_binary(), std::vector<std::string>{"serve"}, env,
+                                                      work.path() + "/server" + std::to_string(i) + ".log"));
+  }
+  for (size_t i = 0; i < ports.size(); ++i) {
+    std::string detail;
+    const auto seen = poll_until_settled(ports[i], 60000, &detail);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back(), "ready") << detail << "\n" << servers[i]->log();
+  }
+  // The per-blob lock lets one process download each blob; the other waits and reuses it.
+  std::map<std::string, int> full_gets;
+  for (const auto& r : hub.requests())
+    if (r.method == "GET" && r.path.starts_with("/_blobs/") && r.range.empty()) ++full_gets[r.path];
+  EXPECT_FALSE(full_gets.empty());
+  for (const auto& [path, n] : full_gets) EXPECT_EQ(n, 1) << path << " was downloaded " << n << " times";
+  for (auto& s : servers) {
+    s->signal(SIGTERM);
+    EXPECT_EQ(s->wait_for_exit(10000).value_or(-1), 0);
+  }
+}
