@@ -18,15 +18,6 @@ namespace vlserve::testing {
 namespace fs = std::filesystem;
 namespace {
 
-std::string find_python() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':'))
-    if (!dir.empty() && fs::exists(dir + "/python3")) return dir + "/python3";
-  throw std::runtime_error("python3 not found on PATH (the fake hub needs it)");
-}
-
 std::string digest_hex(const EVP_MD* md, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -39,17 +30,6 @@ std::string digest_hex(const EVP_MD* md, const std::string& data) {
 
 }  // namespace
 
-scratch_dir::scratch_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "vlserve-hub-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-scratch_dir::~scratch_dir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 fake_hub::fake_hub(const std::string& work_dir, const fake_hub_options& opts) {
   port_ = free_port();
   log_path_ = work_dir + "/fake_hub_requests.jsonl";
@@ -58,7 +38,7 @@ fake_hub::fake_hub(const std::string& work_dir, const fake_hub_options& opts) {
   if (!opts.token.empty()) args.insert(args.end(), {"--token", opts.token});
   if (!opts.cut_once.empty()) args.insert(args.end(), {"--cut-once", opts.cut_once});
   if (!opts.corrupt.empty()) args.insert(args.end(), {"--corrupt", opts.corrupt});
-  process_ = std::make_unique<child_process>(find_python(), args, std::map<std::string, std::string>{},
+  process_ = std::make_unique<child_process>(find_on_path("python3"), args, std::map<std::string, std::string>{},
                                              work_dir + "/fake_hub_stderr.log");
   for (int i = 0; i < 250; ++i) {  // up to 5 s for python to start and hash the fixture files
     try {

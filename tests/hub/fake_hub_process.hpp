@@ -2,6 +2,8 @@
 // cache, and reads back the requests it logged.
 #pragma once
 
+#include "tests/support/temp_dir.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,15 +27,7 @@ struct logged_request {
 };
 
 // A scratch directory removed when the object goes away.
-class scratch_dir {
- public:
-  scratch_dir();
-  ~scratch_dir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using scratch_dir = temp_dir;
 
 class fake_hub {
  public:

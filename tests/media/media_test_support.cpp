@@ -13,24 +13,11 @@
 
 namespace vlserve::testing {
 namespace fs = std::filesystem;
-namespace {
-
-std::string find_python() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':'))
-    if (!dir.empty() && fs::exists(dir + "/python3")) return dir + "/python3";
-  throw std::runtime_error("python3 not found on PATH (the media server needs it)");
-}
-
-}  // namespace
-
 media_server::media_server() {
   port_ = free_port();
   const std::vector<std::string> args{fixtures_dir() + "/../media/media_server.py", "--port", std::to_string(port_),
                                       "--image", fixture_image_path()};
-  process_ = std::make_unique<child_process>(find_python(), args, std::map<std::string, std::string>{},
+  process_ = std::make_unique<child_process>(find_on_path("python3"), args, std::map<std::string, std::string>{},
                                              log_dir_.path() + "/media_server.log");
   for (int i = 0; i < 250; ++i) {  // up to 5 s for python to start
     try {
@@ -43,17 +30,6 @@ media_server::media_server() {
 }
 
 int media_server::request_count() const { return std::stoi(http_request(port_, "GET", "/_count").body); }
-
-media_scratch_dir::media_scratch_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "vlserve-media-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-media_scratch_dir::~media_scratch_dir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 std::vector<uint8_t> file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -2,6 +2,8 @@
 // scratch directory, file bytes and a base64 encoder to build data: URLs.
 #pragma once
 
+#include "tests/support/temp_dir.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,15 +13,7 @@
 
 namespace vlserve::testing {
 
-class media_scratch_dir {
- public:
-  media_scratch_dir();
-  ~media_scratch_dir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using media_scratch_dir = temp_dir;
 
 class media_server {
  public:

@@ -79,6 +79,15 @@ std::string child_process::log() const {
   return ss.str();
 }
 
+std::string find_on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':'))
+    if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return dir + "/" + program;
+  throw std::runtime_error(program + " not found on PATH");
+}
+
 std::string vlserve_binary() {
   const char* p = std::getenv("VLSERVE_BIN");
   if (!p) throw std::runtime_error("VLSERVE_BIN is not set (run the tests through meson test)");

@@ -31,6 +31,9 @@ class child_process {
   bool reaped_ = false;
 };
 
+// The first `program` found on PATH (e.g. "python3" for the loopback test servers); throws when none is.
+std::string find_on_path(const std::string& program);
+
 // Path of the vlserve binary under test (from VLSERVE_BIN).
 std::string vlserve_binary();
 // The repository's tests/fixtures directory (from VLSERVE_FIXTURES).
