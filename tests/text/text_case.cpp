@@ -8,19 +8,6 @@
 #include "tests/support/child_process.hpp"
 
 namespace vlserve::testing {
-namespace {
-
-template <typename T>
-std::vector<T> read_as(const model::checkpoint& ckpt, const std::string& name, model::st_dtype dt) {
-  const model::tensor_view v = ckpt.get(name);
-  if (v.dtype != dt) throw std::runtime_error("fixture tensor " + name + " has an unexpected dtype");
-  std::vector<T> out(v.nbytes / sizeof(T));
-  std::memcpy(out.data(), v.data, v.nbytes);
-  return out;
-}
-
-}  // namespace
-
 std::string tiny_model_dir() { return fixtures_dir() + "/qwen3vl-tiny/model"; }
 
 std::string test_device() {

@@ -3,8 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "model/checkpoint/checkpoint.hpp"
 
 namespace vlserve::testing {
 
@@ -19,6 +23,17 @@ struct text_case {
 };
 
 text_case load_text_case(const std::string& name);
+
+// A fixture tensor's values, after checking it has the expected dtype (copied: the mapping may be
+// unaligned for T).
+template <typename T>
+std::vector<T> read_as(const model::checkpoint& ckpt, const std::string& name, model::st_dtype dt) {
+  const model::tensor_view v = ckpt.get(name);
+  if (v.dtype != dt) throw std::runtime_error("fixture tensor " + name + " has an unexpected dtype");
+  std::vector<T> out(v.nbytes / sizeof(T));
+  std::memcpy(out.data(), v.data, v.nbytes);
+  return out;
+}
 // VLSERVE_TEST_DEVICE (cpu by default): lets the golden tests run on a GPU machine too.
 std::string test_device();
 std::string tiny_model_dir();

@@ -9,18 +9,10 @@
 #include "http/chat_request.hpp"
 #include "model/checkpoint/checkpoint.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/text/text_case.hpp"
 
 namespace vlserve::testing {
 namespace {
-
-template <typename T>
-std::vector<T> read_as(const model::checkpoint& ckpt, const std::string& name, model::st_dtype dt) {
-  const model::tensor_view v = ckpt.get(name);
-  if (v.dtype != dt) throw std::runtime_error("fixture tensor " + name + " has an unexpected dtype");
-  std::vector<T> out(v.nbytes / sizeof(T));
-  std::memcpy(out.data(), v.data, v.nbytes);
-  return out;
-}
 
 tower_golden read_tower(const model::checkpoint& ckpt, const std::string& pixels, const std::string& grid,
                         const std::string& kind) {
