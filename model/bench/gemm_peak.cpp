@@ -24,12 +24,13 @@ gemm_result measure_gemm_peak(const gemm_options& options) {
   // Reading one element back waits for an accelerator to finish; on CPU it is free.
   auto timed_ms = [&](const at::Tensor& x) {
     const auto t0 = std::chrono::steady_clock::now();
-    at::linear(x, w)[0][0].item<float>();
+    dense(x, w, {}, compute_mode{})[0][0].item<float>();
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   };
-  // A small product first (it also lets oneDNN build its kernel). Without a fast kernel for the
-  // dtype (bf16 without AVX-512: ATen's reference loop, ~1 GFLOP/s) the full product would take
-  // minutes, so m shrinks to keep one call near k_call_budget_ms.
+  // Through dense(), the decoder's own call (libtorch, or vlserve's kernel for bf16 on CPU).
+  // A small product first (it also lets oneDNN build its kernel). Should the dtype have no fast
+  // kernel (~1 GFLOP/s) the full product would take minutes, so m then shrinks to keep one call
+  // near k_call_budget_ms.
   constexpr int64_t k_probe_rows = 16;
   constexpr double k_call_budget_ms = 1000;
   const double probe_ms = timed_ms(at::randn({k_probe_rows, options.k}, opts));

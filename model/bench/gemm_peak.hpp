@@ -1,4 +1,4 @@
-// Peak matrix-product throughput of the compute backend (one large linear layer through libtorch,
+// Peak matrix-product throughput of the compute backend (one large linear layer through dense(),
 // the same call the decoder makes), for the prefill roofline. Torch-free header.
 #pragma once
 

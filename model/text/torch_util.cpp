@@ -100,8 +100,9 @@ at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor
   if (blocked(x, mode)) {
     return by_row_blocks(x, 0, [&](const at::Tensor& b) { return at::linear(b, weight, bias); });
   }
-  // Decode steps (a few rows against bf16 weights): libtorch streams the weights at about half
-  // the memory bandwidth there, the GEMV kernel close to all of it.
+  // bf16 weights on CPU: for decode steps libtorch streams the weights at about half the memory
+  // bandwidth, the GEMV kernel close to all of it; without AVX512-BF16 the kernel also runs
+  // prompt chunks (libtorch's bf16 GEMM falls back to ~1 GFLOP/s there).
   if (kernels::gemv_linear_applicable(x, weight, bias)) return kernels::gemv_linear(x, weight, bias);
   if (x.dim() == 2 && x.size(0) == 1 && x.scalar_type() == at::kFloat && x.is_cpu()) {
     at::Tensor y = at::mv(weight, x[0]).unsqueeze(0);

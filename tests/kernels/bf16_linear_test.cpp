@@ -44,12 +44,13 @@ class bf16_linear : public ::testing::TestWithParam<gemv_isa> {
   }
 };
 
-TEST_P(bf16_linear, matches_float32_linear_for_rows_1_to_8_and_odd_shapes) {
+// Rows 1..8 are one kernel call; 9, 16, 17 and 45 are prompt-sized: groups of 8 plus a remainder.
+TEST_P(bf16_linear, matches_float32_linear_for_any_row_count_and_odd_shapes) {
   const std::vector<std::pair<int64_t, int64_t>> shapes = {
       {1, 1}, {3, 31}, {17, 33}, {100, 257}, {1000, 2048}, {6144 / 4, 6144 / 2 + 7}};
   for (const auto& [n, k] : shapes) {
     const at::Tensor w = (at::randn({n, k}) * 0.05).to(at::kBFloat16);
-    for (int64_t m = 1; m <= k_gemv_max_rows; ++m) {
+    for (int64_t m : {1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 45}) {
       const at::Tensor x = at::randn({m, k}).to(at::kBFloat16);
       const at::Tensor y = gemv_linear(x, w, {}, GetParam());
       ASSERT_EQ(y.scalar_type(), at::kBFloat16);
@@ -82,7 +83,7 @@ TEST_P(bf16_linear, strided_activations_and_bias) {
 
 TEST_P(bf16_linear, two_threads_give_the_same_bits_as_one) {
   const at::Tensor w = (at::randn({5000, 512}) * 0.05).to(at::kBFloat16);
-  const at::Tensor x = at::randn({3, 512}).to(at::kBFloat16);
+  const at::Tensor x = at::randn({11, 512}).to(at::kBFloat16);
   const int threads = at::get_num_threads();
   at::set_num_threads(1);
   const at::Tensor one = gemv_linear(x, w, {}, GetParam());
@@ -99,27 +100,33 @@ TEST(bf16_linear_routing, applicability_and_errors) {
   const at::Tensor w = at::randn({8, 16}).to(at::kBFloat16);
   const bool on = gemv_linear_isa() != gemv_isa::none;
   EXPECT_EQ(gemv_linear_applicable(at::randn({8, 16}).to(at::kBFloat16), w, {}), on);
-  EXPECT_FALSE(gemv_linear_applicable(at::randn({9, 16}).to(at::kBFloat16), w, {}));
+  // Prompt-sized x goes to the kernel unless libtorch has a fast bf16 GEMM (AVX512-BF16).
+  EXPECT_EQ(gemv_linear_applicable(at::randn({9, 16}).to(at::kBFloat16), w, {}),
+            on && gemv_linear_isa() != gemv_isa::avx512_bf16);
   EXPECT_FALSE(gemv_linear_applicable(at::randn({1, 15}).to(at::kBFloat16), w, {}));
   EXPECT_FALSE(gemv_linear_applicable(at::randn({1, 16}), w.to(at::kFloat), {}));
   EXPECT_FALSE(
       gemv_linear_applicable(at::randn({1, 16}).to(at::kBFloat16), w.t().contiguous().t(), {}));
   EXPECT_FALSE(gemv_linear_applicable(at::randn({1, 16}).to(at::kBFloat16), w, at::randn({7})));
-  EXPECT_THROW(gemv_linear(at::randn({9, 16}).to(at::kBFloat16), w, {}), std::invalid_argument);
+  EXPECT_THROW(gemv_linear(at::randn({9, 15}).to(at::kBFloat16), w, {}), std::invalid_argument);
   EXPECT_THROW(gemv_linear(at::randn({1, 16}).to(at::kBFloat16), w, {}, gemv_isa::none),
                std::invalid_argument);
 }
 
 // dense() is where the decoder applies every linear layer: decode-sized bf16 calls must take the
-// kernel (bit-identical to calling it directly), prefill-sized ones libtorch.
-TEST(bf16_linear_routing, dense_uses_the_kernel_for_decode_rows_only) {
+// kernel (bit-identical to calling it directly); prompt-sized ones too, except where AVX512-BF16
+// gives libtorch a fast bf16 GEMM.
+TEST(bf16_linear_routing, dense_uses_the_kernel_for_decode_rows_and_slow_prefill) {
   if (gemv_linear_isa() == gemv_isa::none) GTEST_SKIP() << "no GEMV kernel on this CPU";
   at::manual_seed(7);
   const at::Tensor w = (at::randn({300, 256}) * 0.05).to(at::kBFloat16);
   const at::Tensor decode = at::randn({4, 256}).to(at::kBFloat16);
   EXPECT_TRUE(at::equal(dense(decode, w, {}, compute_mode{}), gemv_linear(decode, w, {})));
   const at::Tensor prefill = at::randn({20, 256}).to(at::kBFloat16);
-  EXPECT_TRUE(at::equal(dense(prefill, w, {}, compute_mode{}), at::linear(prefill, w)));
+  const at::Tensor expected = gemv_linear_isa() == gemv_isa::avx512_bf16
+                                  ? at::linear(prefill, w)
+                                  : gemv_linear(prefill, w, {});
+  EXPECT_TRUE(at::equal(dense(prefill, w, {}, compute_mode{}), expected));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// libtorch face of the bf16 GEMV kernel: the text decoder's dense() sends CPU linears with few
-// rows (decode steps) here, and everything else to at::linear. Model-internal (includes ATen).
+// libtorch face of the bf16 GEMV kernel: the text decoder's dense() sends every CPU linear with
+// bf16 weights here — decode steps (up to 8 rows: one pass over the weights) and prompt chunks
+// (groups of 8 rows per cached column tile), where libtorch's bf16 GEMM without AVX512-BF16 runs
+// at ~1 GFLOP/s. Model-internal (includes ATen).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -12,14 +14,18 @@ namespace vlserve::model::kernels {
 // VLSERVE_GEMV is "off" (to compare against libtorch). Read once per process.
 gemv_isa gemv_linear_isa();
 
-// Whether gemv_linear can run x · weightᵀ + bias: CPU tensors, x 2-D float32/bf16 with 1 to
-// k_gemv_max_rows rows, weight 2-D contiguous bf16 [N, K] with K = x.size(1), bias undefined or
-// [N], and gemv_linear_isa() is not none.
+// Most rows dense() sends to the kernel: k_gemv_max_rows where AVX512-BF16 gives libtorch a fast
+// bf16 GEMM for prompt chunks, unbounded otherwise.
+int64_t gemv_linear_max_rows();
+
+// Whether dense() should run x · weightᵀ + bias here: CPU tensors, x 2-D float32/bf16 with 1 to
+// gemv_linear_max_rows() rows, weight 2-D contiguous bf16 [N, K] with K = x.size(1), bias
+// undefined or [N], and gemv_linear_isa() is not none.
 bool gemv_linear_applicable(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 
-// x · weightᵀ (+ bias), result in x's dtype, output columns split over at::parallel_for threads.
-// `isa` defaults to gemv_linear_isa(); tests pass each supported one. Throws std::invalid_argument
-// when the inputs are not applicable (see above) or `isa` is not supported here.
+// x · weightᵀ (+ bias) for any number of rows, result in x's dtype, output columns split over
+// at::parallel_for threads. `isa` defaults to gemv_linear_isa(); tests pass each supported one. Throws std::invalid_argument
+// when the inputs are not applicable (shapes as above, any row count) or `isa` is not supported here.
 at::Tensor gemv_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 at::Tensor gemv_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        gemv_isa isa);
