@@ -118,6 +118,11 @@ at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b, compute_mode
   return at::bmm(a, b);
 }
 
+at::Tensor matmul_f32_on_cpu(const at::Tensor& a, const at::Tensor& b) {
+  if (!a.is_cpu() || a.scalar_type() == at::kFloat) return at::matmul(a, b);
+  return at::matmul(a.to(at::kFloat), b.to(at::kFloat)).to(a.scalar_type());
+}
+
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   const at::Tensor xf = x.to(at::kFloat);
   const at::Tensor var = xf.pow(2).mean(-1, /*keepdim=*/true);

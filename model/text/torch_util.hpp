@@ -38,6 +38,10 @@ at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor
                  compute_mode mode);
 // Batched matmul a [B, M, K] x b [B, K, N]; row-blocked like dense() when batch invariant.
 at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b, compute_mode mode);
+// at::matmul, but bf16/f16 operands on CPU are multiplied in float32 and the result cast back:
+// libtorch's reduced-precision matmul without AVX512-BF16 runs at ~1 GFLOP/s, and the float32
+// product of bf16 inputs is the exact one the bf16 kernels round from anyway. For attention.
+at::Tensor matmul_f32_on_cpu(const at::Tensor& a, const at::Tensor& b);
 
 // HF RMSNorm: statistics in float32, normalised value cast back to x's dtype, then times weight.
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/text/torch_util.hpp"
+
 namespace vlserve::model::vision {
 namespace {
 
@@ -10,7 +12,11 @@ constexpr double k_norm_eps = 1e-6;
 // Query rows per attention product: bounds the score matrix to heads × 1024 × segment length.
 constexpr int64_t k_query_block = 1024;
 
-at::Tensor linear(const at::Tensor& x, const affine_weights& w) { return at::linear(x, w.weight, w.bias); }
+// dense() routes bf16 weights on CPU to vlserve's kernel (libtorch's bf16 GEMM is slow without
+// AVX512-BF16); everything else goes to at::linear as before.
+at::Tensor linear(const at::Tensor& x, const affine_weights& w) {
+  return dense(x, w.weight, w.bias, compute_mode{});
+}
 
 at::Tensor layer_norm(const at::Tensor& x, const affine_weights& w) {
   return at::layer_norm(x, {x.size(-1)}, w.weight, w.bias, k_norm_eps);
@@ -35,9 +41,9 @@ at::Tensor segment_attention(const at::Tensor& q, const at::Tensor& k, const at:
   std::vector<at::Tensor> outs;
   for (int64_t begin = 0; begin < s; begin += k_query_block) {
     const int64_t n = std::min(k_query_block, s - begin);
-    const at::Tensor scores = at::matmul(q.narrow(1, begin, n), kt) * scale;
+    const at::Tensor scores = matmul_f32_on_cpu(q.narrow(1, begin, n), kt) * scale;
     const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-    outs.push_back(at::matmul(probs, v));
+    outs.push_back(matmul_f32_on_cpu(probs, v));
   }
   const at::Tensor o = outs.size() == 1 ? outs[0] : at::cat(outs, 1);
   return o.transpose(0, 1).reshape({s, -1});

@@ -61,7 +61,8 @@ vision_features vision_tower::encode(std::span<const float> pixel_values, const 
   const at::Tensor pixels =
       at::from_blob(const_cast<float*>(pixel_values.data()), {rows, patch_dim}, at::TensorOptions().dtype(at::kFloat))
           .to(m.options);
-  at::Tensor x = at::linear(pixels, m.weights.patch_embed.weight, m.weights.patch_embed.bias);
+  // The patch "convolution" is one linear over flattened patches; dense() picks the bf16 kernel.
+  at::Tensor x = dense(pixels, m.weights.patch_embed.weight, m.weights.patch_embed.bias, compute_mode{});
   x = x + resampled_position_embedding(m.weights.pos_embed, grids, merge);
   const rotary_tables rotary = vision_rotary(grids, merge, m.shape.head_dim, x.device());
   const std::vector<int64_t> segments = attention_segments(grids);
