@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "model/text/kernels/bf16_linear.hpp"
+
 namespace vlserve::model {
 
 void set_compute_threads(int threads) {
@@ -15,17 +17,11 @@ int compute_threads() { return torch::get_num_threads(); }
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
-bool cpu_has_avx512_bf16() {
-#if defined(__x86_64__)
-  return __builtin_cpu_supports("avx512bf16");
-#else
-  return false;
-#endif
-}
+bool cpu_has_bf16_kernels() { return kernels::gemv_linear_isa() != kernels::gemv_isa::none; }
 
 std::string resolve_dtype(const std::string& torch_dtype, const std::string& device) {
   if (torch_dtype != "auto") return torch_dtype;
-  if (device.rfind("cuda", 0) == 0 || cpu_has_avx512_bf16()) return "bfloat16";
+  if (device.rfind("cuda", 0) == 0 || cpu_has_bf16_kernels()) return "bfloat16";
   return "float32";
 }
 

@@ -9,11 +9,12 @@ namespace vlserve::model {
 void set_compute_threads(int threads);
 int compute_threads();
 bool cuda_available();
-// TORCH_DTYPE=auto: bfloat16 on CUDA and on CPUs with AVX512-BF16 (fast bf16 matmuls), float32
-// elsewhere — without AVX512-BF16 libtorch's bf16 GEMM falls back to a reference loop (~1 GFLOP/s),
-// which makes prefill hundreds of times slower than float32 on OpenBLAS. Explicit values pass through.
+// TORCH_DTYPE=auto: bfloat16 on CUDA and on CPUs where vlserve's bf16 kernels run (AVX2+FMA or
+// AVX512-BF16; half the weight bytes of float32, so faster decode), float32 elsewhere — there
+// libtorch's bf16 GEMM is a ~1 GFLOP/s reference loop. Explicit values pass through.
 std::string resolve_dtype(const std::string& torch_dtype, const std::string& device);
-bool cpu_has_avx512_bf16();
+// Whether dense() has a bf16 kernel on this CPU (and VLSERVE_GEMV is not "off").
+bool cpu_has_bf16_kernels();
 
 // "libtorch 1.13.1, CPU" or with the CUDA device count.
 std::string backend_description();
