@@ -22,5 +22,7 @@ using vl_lookup_atom = caf::atom_constant<caf::atom("vl_lookup")>;
 using vl_create_atom = caf::atom_constant<caf::atom("vl_create")>;
 using vl_build_atom = caf::atom_constant<caf::atom("vl_build")>;
 using vl_stats_atom = caf::atom_constant<caf::atom("vl_stats")>;
+using vl_peer_atom = caf::atom_constant<caf::atom("vl_peer")>;
+using vl_connect_atom = caf::atom_constant<caf::atom("vl_connect")>;
 
 }  // namespace vlserve::actors

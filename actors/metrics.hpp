@@ -37,6 +37,7 @@ struct service_metrics {
   std::atomic<int64_t> queued_sequences{0};
   std::atomic<int64_t> last_batch_size{0};
   std::atomic<uint64_t> max_batch_size_seen{0};
+  std::atomic<int64_t> cluster_peers{0};  // peer workers this node is connected to
   std::atomic<uint64_t> steps{0};
   std::atomic<uint64_t> cancelled{0};
   std::atomic<int64_t> kv_cache_tokens{0};

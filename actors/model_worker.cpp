@@ -11,6 +11,7 @@
 #include "actors/atoms.hpp"
 #include "actors/generation_job.hpp"
 #include "actors/messages.hpp"
+#include "actors/remote_job.hpp"
 #include "actors/worker_events.hpp"
 #include "model/device_info.hpp"
 #include "model/hub/hub_error.hpp"
@@ -151,27 +152,35 @@ void send_failure(worker_ptr self, const caf::actor& session, int status, const 
   self->send(session, vl_event_atom::value, std::move(ev));
 }
 
+// Queues a sequence for `session`, or answers it with a failure event.
+void admit(worker_ptr self, generation_job& job, const caf::actor& session) {
+  auto& st = self->state;
+  if (!st.runner) return send_failure(self, session, 503, "the model is not loaded");
+  if (st.by_session.count(job.session_id)) return send_failure(self, session, 409, "session already running");
+  try {
+    const auto t = st.runner->submit(std::move(*job.input));
+    st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt, 0};
+    st.by_session[job.session_id] = t;
+    st.out.metrics->queued_sequences = int64_t(st.runner->queued());
+    schedule_step(self);
+  } catch (const std::length_error& e) {
+    send_failure(self, session, 503, e.what());
+  } catch (const std::exception& e) {
+    send_failure(self, session, 400, e.what());
+  }
+}
+
 caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs out) {
   self->state.cfg = std::move(cfg);
   self->state.out = out;
   model::set_compute_threads(0);
   load(self);
   return {
-      [=](vl_admit_atom, generation_job& job, const caf::actor& session) {
-        auto& st = self->state;
-        if (!st.runner) return send_failure(self, session, 503, "the model is not loaded");
-        if (st.by_session.count(job.session_id)) return send_failure(self, session, 409, "session already running");
-        try {
-          const auto t = st.runner->submit(std::move(*job.input));
-          st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt, 0};
-          st.by_session[job.session_id] = t;
-          st.out.metrics->queued_sequences = int64_t(st.runner->queued());
-          schedule_step(self);
-        } catch (const std::length_error& e) {
-          send_failure(self, session, 503, e.what());
-        } catch (const std::exception& e) {
-          send_failure(self, session, 400, e.what());
-        }
+      [=](vl_admit_atom, generation_job& job, const caf::actor& session) { admit(self, job, session); },
+      [=](vl_admit_atom, remote_job& job, const caf::actor& session) {
+        // From a session on another node of the cluster: the same admission as a local job.
+        generation_job local = from_remote(std::move(job));
+        admit(self, local, session);
       },
       [=](vl_cancel_atom, const std::string& session_id) {
         auto& st = self->state;

@@ -37,6 +37,7 @@ struct worker_outputs {
 // Messages it handles:
 //   (vl_admit_atom, generation_job, actor session)  queue a sequence; deltas go to `session` as
 //                                                   (vl_event_atom, stream_event)
+//   (vl_admit_atom, remote_job, actor session)      the same from a session on another node
 //   (vl_cancel_atom, string session_id)             drop it before the next step (final event
 //                                                   "cancelled")
 //   (vl_step_atom)                                  internal: run one step

@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "actors/atoms.hpp"
+#include "actors/remote_job.hpp"
 #include "actors/session.hpp"
 
 namespace vlserve::actors {
@@ -17,15 +19,28 @@ struct registry_state {
   registry_config cfg;
   std::unordered_map<std::string, caf::actor> live;
   std::unordered_map<caf::actor_addr, std::string> ids;  // for down messages
+  std::vector<caf::actor> peers;  // model workers on other nodes of the cluster
+  size_t next_worker = 0;         // round robin over the local worker and the peers
 };
 
 using registry_ptr = caf::stateful_actor<registry_state>*;
 
-caf::actor start_session(registry_ptr self, const session_info& info) {
+// The worker for a new session: text prompts take turns over this node's worker and its peers;
+// media prompts stay here, where the vision tower computed their features.
+caf::actor pick_worker(registry_ptr self, const generation_job& job) {
+  auto& st = self->state;
+  if (st.peers.empty() || !is_portable(job)) return st.cfg.worker;
+  const size_t turn = st.next_worker++ % (st.peers.size() + 1);
+  return turn == 0 ? st.cfg.worker : st.peers[turn - 1];
+}
+
+// `worker`: the one chosen for a new session; a session reloaded from the store gets this node's
+// (it only replays, unless it is still running, which a reload never is).
+caf::actor start_session(registry_ptr self, const session_info& info, caf::actor worker = {}) {
   auto& st = self->state;
   session_config sc;
   sc.info = info;
-  sc.worker = is_terminal(info.state) ? caf::actor{} : st.cfg.worker;
+  sc.worker = is_terminal(info.state) ? caf::actor{} : (worker ? worker : st.cfg.worker);
   sc.persister = st.cfg.persister;
   sc.watchdog = st.cfg.watchdog;
   sc.ring_capacity = st.cfg.ring_capacity;
@@ -70,9 +85,24 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
     if (auto it = st.ids.find(dm.source); it != st.ids.end()) {
       st.live.erase(it->second);
       st.ids.erase(it);
+      return;
+    }
+    const auto gone = std::remove_if(st.peers.begin(), st.peers.end(),
+                                     [&](const caf::actor& p) { return p.address() == dm.source; });
+    if (gone != st.peers.end()) {
+      st.peers.erase(gone, st.peers.end());
+      spdlog::warn("cluster: a peer worker went away ({} left)", st.peers.size());
     }
   });
   return {
+      [=](vl_peer_atom, const caf::actor& peer) {
+        // A peer node's worker, connected by the peer connector; dropped again when it goes down.
+        auto& st = self->state;
+        if (!peer || std::find(st.peers.begin(), st.peers.end(), peer) != st.peers.end()) return;
+        self->monitor(peer);
+        st.peers.push_back(peer);
+        spdlog::info("cluster: peer worker joined ({} now)", st.peers.size());
+      },
       [=](vl_create_atom, const session_info& info, generation_job& job, const sink_ptr& sink) {
         auto& st = self->state;
         if (st.live.size() >= st.cfg.max_live_sessions) {
@@ -84,7 +114,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
             sink->close(409, "session '" + info.id + "' already exists; resume it with Last-Event-ID");
             return;
           }
-          auto session = start_session(self, info);
+          auto session = start_session(self, info, pick_worker(self, job));
           self->send(session, vl_subscribe_atom::value, sink, uint64_t(0));
           self->send(session, vl_admit_atom::value, std::move(job));
         });

@@ -37,6 +37,8 @@ struct registry_config {
 //   (vl_cancel_atom, string id, info_callback)                  cancel; callback gets the state
 //   (vl_info_atom, string id, info_callback)                    session state and counts
 //   (vl_stats_atom) -> uint64 live sessions                      for /metrics
+//   (vl_peer_atom, actor worker)                                a peer node's model worker joins
+//                                                               the round robin for text prompts
 caf::actor spawn_registry(caf::actor_system& sys, registry_config cfg);
 
 }  // namespace vlserve::actors

@@ -3,9 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "actors/model_worker.hpp"
+#include "actors/peer_connector.hpp"
+#include "actors/remote_job.hpp"
 #include "actors/persister.hpp"
 #include "actors/prompt_builder.hpp"
 #include "actors/registry.hpp"
@@ -52,6 +56,11 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   // Cooperative actors (sessions, registry, watchdog) never block: blocking work runs in the
   // detached worker and persister threads (stack-notes §3), so two scheduler threads suffice.
   impl_->cfg.set("scheduler.max-threads", size_t(2));
+  // What crosses between nodes of a cluster (CAF's io middleman): jobs out, events back.
+  impl_->cfg.add_message_type<remote_job>("vl_remote_job");
+  impl_->cfg.add_message_type<stream_event>("stream_event");
+  const bool clustered = s.cluster_port > 0 || !s.cluster_peers.empty();
+  if (clustered) impl_->cfg.load<caf::io::middleman>();
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
   auto& sys = *impl_->sys;
   state_.set(service_snapshot{model_phase::loading, "starting", 0.0, s.model_repo_id});
@@ -67,6 +76,19 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   rc.watchdog = watchdog_;
   registry_ = spawn_registry(sys, rc);
   builder_ = spawn_prompt_builder(sys);
+  if (s.cluster_port > 0) {
+    // Peers send text jobs straight to this node's worker; its events go back to their sessions.
+    auto port = sys.middleman().publish(worker_, s.cluster_port, s.cluster_host.c_str(), true);
+    if (!port) {
+      const std::string why = sys.render(port.error());
+      stop();
+      throw std::runtime_error("cannot open CLUSTER_PORT " + std::to_string(s.cluster_port) + " on " +
+                               s.cluster_host + ": " + why);
+    }
+    spdlog::info("cluster: this node's worker takes jobs on {}:{}", s.cluster_host, *port);
+  }
+  if (!s.cluster_peers.empty())
+    connector_ = spawn_peer_connector(sys, {s.cluster_peers, registry_, &metrics_, std::chrono::milliseconds(2000)});
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }
@@ -77,7 +99,7 @@ caf::actor_system& runtime::system() { return *impl_->sys; }
 
 void runtime::stop() {
   if (!impl_->sys) return;
-  for (auto* a : {&builder_, &registry_, &worker_, &watchdog_, &persister_}) {
+  for (auto* a : {&connector_, &builder_, &registry_, &worker_, &watchdog_, &persister_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }

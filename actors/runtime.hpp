@@ -1,5 +1,6 @@
 // Owns the CAF actor system and the long-lived actors (persister, watchdog, model worker,
-// registry); stops them in the order CAF needs.
+// registry, and in a cluster the peer connector); publishes the worker on CLUSTER_PORT; stops
+// them in the order CAF needs.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -44,7 +45,7 @@ class runtime {
   service_metrics metrics_;
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
-  caf::actor persister_, watchdog_, worker_, registry_, builder_;
+  caf::actor persister_, watchdog_, worker_, registry_, builder_, connector_;
 };
 
 }  // namespace vlserve::actors

@@ -9,6 +9,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/event_sink.hpp"
+#include "actors/remote_job.hpp"
 
 namespace vlserve::actors {
 namespace {
@@ -198,12 +199,30 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
   st.durable = info(self).event_count;
   st.log_complete = is_terminal(info(self).state);
   if (st.log_complete) arm_linger(self);
+  self->set_down_handler([=](const caf::down_msg& dm) {
+    if (dm.source != self->state.cfg.worker || is_terminal(info(self).state)) return;
+    spdlog::warn("session {}: its worker node went away", info(self).id);
+    stream_event ev;
+    ev.finish_reason = "error";
+    ev.error_status = 502;
+    ev.error_type = "server_error";
+    ev.error_message = "the cluster node generating this completion went away";
+    on_worker_event(self, std::move(ev));
+  });
   return {
       [=](vl_admit_atom, generation_job job) {
         auto& s = self->state;
         if (!s.cfg.worker || info(self).event_count > 0 || is_terminal(info(self).state)) return;
         if (s.cfg.persister) self->send(s.cfg.persister, vl_persist_atom::value, info(self));
-        self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), caf::actor_cast<caf::actor>(self));
+        const auto me = caf::actor_cast<caf::actor>(self);
+        if (s.cfg.worker.node() == self->node()) {
+          self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
+        } else {
+          // A worker on another node: the job crosses the network in its serialisable form, and
+          // losing that node ends the session with an error instead of leaving it hanging.
+          self->monitor(s.cfg.worker);
+          self->send(s.cfg.worker, vl_admit_atom::value, to_remote(job), me);
+        }
         report_clients(self);
       },
       [=](vl_event_atom, stream_event ev) { on_worker_event(self, std::move(ev)); },

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vlserve::config {
 
@@ -36,6 +37,9 @@ struct settings {
   int64_t prefill_chunk = 512;   // prompt tokens per engine step
   int64_t max_request_bytes = 64ll << 20;
   int threads = 0;  // 0 = all cores
+  uint16_t cluster_port = 0;         // 0 = this node takes no work from peers
+  std::string cluster_host = "127.0.0.1";  // address the cluster port binds
+  std::vector<std::string> cluster_peers;  // host:port of worker nodes this node sends work to
   std::string log_level = "info";
   log_format log_fmt = log_format::text;
 };

@@ -72,6 +72,29 @@ std::string non_empty(const std::string& name, const std::string& value) {
 
 std::string yes_no(bool b) { return b ? "1" : "0"; }
 
+// "host:port,host:port" (empty = none); each port 1..65535, at most 64 peers.
+std::vector<std::string> parse_peers(const std::string& name, const std::string& value) {
+  std::vector<std::string> peers;
+  size_t begin = 0;
+  while (begin < value.size()) {
+    size_t end = value.find(',', begin);
+    if (end == std::string::npos) end = value.size();
+    const std::string peer = value.substr(begin, end - begin);
+    const size_t colon = peer.rfind(':');
+    const std::string accepted = "a comma-separated list of host:port, each port an integer in 1..65535";
+    if (colon == std::string::npos || colon == 0) reject(name, value, accepted);
+    const std::string port = peer.substr(colon + 1);
+    int64_t number = 0;
+    const auto [end_ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc() || end_ptr != port.data() + port.size() || number < 1 || number > 65535)
+      reject(name, value, accepted);
+    peers.push_back(peer);
+    if (peers.size() > 64) reject(name, value, "at most 64 peers");
+    begin = end + 1;
+  }
+  return peers;
+}
+
 std::vector<variable> make_table() {
   std::vector<variable> t;
   auto add = [&t](std::string name, std::string help, bool secret, auto apply, auto show) {
@@ -170,6 +193,19 @@ std::vector<variable> make_table() {
   add("THREADS", "Intra-op compute threads (0 = all cores)", false,
       [](const std::string& v, settings& s) { s.threads = int(parse_int("THREADS", v, 0, 1024)); },
       [](const settings& s) { return std::to_string(s.threads); });
+  add("CLUSTER_PORT", "Port on which peers may send this node work (0 = not a cluster worker)", false,
+      [](const std::string& v, settings& s) { s.cluster_port = uint16_t(parse_int("CLUSTER_PORT", v, 0, 65535)); },
+      [](const settings& s) { return std::to_string(s.cluster_port); });
+  add("CLUSTER_HOST", "Address the cluster port binds (a private network address; never a public one)", false,
+      [](const std::string& v, settings& s) { s.cluster_host = non_empty("CLUSTER_HOST", v); },
+      [](const settings& s) { return s.cluster_host; });
+  add("CLUSTER_PEERS", "Comma-separated host:port of worker nodes that share this node's text requests", false,
+      [](const std::string& v, settings& s) { s.cluster_peers = parse_peers("CLUSTER_PEERS", v); },
+      [](const settings& s) {
+        std::string out;
+        for (const auto& p : s.cluster_peers) out += (out.empty() ? "" : ",") + p;
+        return out;
+      });
   add("LOG_LEVEL", "trace, debug, info, warn, error or off", false,
       [](const std::string& v, settings& s) {
         s.log_level = parse_choice("LOG_LEVEL", v, {"trace", "debug", "info", "warn", "error", "off"});

@@ -34,6 +34,8 @@ std::string metrics_text(const actors::service_metrics& m) {
           "gauge");
   counter(o, "vlserve_batch_size", "Sequences in the last step", double(m.last_batch_size.load()), "gauge");
   counter(o, "vlserve_batch_size_max", "Largest batch seen", double(m.max_batch_size_seen.load()), "gauge");
+  counter(o, "vlserve_cluster_peers", "Peer workers connected (CLUSTER_PEERS)", double(m.cluster_peers.load()),
+          "gauge");
   counter(o, "vlserve_kv_cache_tokens", "Tokens held in KV caches", double(m.kv_cache_tokens.load()), "gauge");
   counter(o, "vlserve_kv_cache_capacity_tokens", "KV cache token capacity",
           double(m.kv_cache_capacity_tokens.load()), "gauge");

@@ -91,6 +91,9 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"PREFILL_CHUNK", "128"},
                                {"MAX_REQUEST_BYTES", "1048576"},
                                {"THREADS", "2"},
+                               {"CLUSTER_PORT", "7001"},
+                               {"CLUSTER_HOST", "10.0.0.5"},
+                               {"CLUSTER_PEERS", "10.0.0.6:7001,node-b:7002"},
                                {"LOG_LEVEL", "debug"},
                                {"LOG_FORMAT", "json"}});
   EXPECT_EQ(s.host, "127.0.0.1");
@@ -119,6 +122,9 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.prefill_chunk, 128);
   EXPECT_EQ(s.max_request_bytes, 1048576);
   EXPECT_EQ(s.threads, 2);
+  EXPECT_EQ(s.cluster_port, 7001);
+  EXPECT_EQ(s.cluster_host, "10.0.0.5");
+  EXPECT_EQ(s.cluster_peers, (std::vector<std::string>{"10.0.0.6:7001", "node-b:7002"}));
   EXPECT_EQ(s.log_level, "debug");
   EXPECT_EQ(s.log_fmt, log_format::json);
 }
@@ -165,6 +171,10 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"PREFILL_CHUNK", "0", "integer in 16..65536"},
       {"MAX_REQUEST_BYTES", "100", "integer in 4096.."},
       {"THREADS", "-2", "integer in 0.."},
+      {"CLUSTER_PORT", "70000", "integer in 0..65535"},
+      {"CLUSTER_HOST", "", "non-empty"},
+      {"CLUSTER_PEERS", "node-b", "host:port"},
+      {"CLUSTER_PEERS", "node-b:0", "integer in 1..65535"},
       {"LOG_LEVEL", "loud", "one of trace|debug|info|warn|error|off"},
       {"LOG_FORMAT", "xml", "one of text|json"},
   };
@@ -178,7 +188,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 28u);
+  EXPECT_EQ(variables().size(), 31u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

@@ -1,0 +1,26 @@
+// Joins this node to the model workers of its CLUSTER_PEERS through CAF's own networking (the
+// io middleman): connects to each peer's published worker, hands it to the registry, and
+// reconnects every few seconds while a peer is unreachable or after it went away. Detached:
+// connecting blocks.
+#pragma once
+
+#include <caf/actor.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "actors/metrics.hpp"
+
+namespace vlserve::actors {
+
+struct peer_connector_config {
+  std::vector<std::string> peers;  // host:port, as CLUSTER_PEERS
+  caf::actor registry;             // gets (vl_peer_atom, actor) per connected worker
+  service_metrics* metrics = nullptr;  // cluster_peers gauge; must outlive the actor system
+  std::chrono::milliseconds retry{2000};
+};
+
+caf::actor spawn_peer_connector(caf::actor_system& sys, peer_connector_config cfg);
+
+}  // namespace vlserve::actors

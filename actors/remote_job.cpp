@@ -1,0 +1,63 @@
+#include "actors/remote_job.hpp"
+
+#include <stdexcept>
+
+namespace vlserve::actors {
+
+bool is_portable(const generation_job& job) { return job.input && !job.input->visual; }
+
+remote_job to_remote(const generation_job& job) {
+  if (!is_portable(job)) throw std::invalid_argument("only text prompts can run on another node");
+  const model::sequence_input& in = *job.input;
+  const auto& sp = in.settings.sampling;
+  const auto& stop = in.settings.stop;
+  remote_job r;
+  r.session_id = job.session_id;
+  r.prompt_ids = in.prompt_ids;
+  r.positions = in.positions;
+  r.rope_delta = in.rope_delta;
+  r.prompt_logits = in.prompt_logits;
+  r.temperature = sp.temperature;
+  r.top_p = sp.top_p;
+  r.min_p = sp.min_p;
+  r.presence_penalty = sp.presence_penalty;
+  r.frequency_penalty = sp.frequency_penalty;
+  r.repetition_penalty = sp.repetition_penalty;
+  r.top_k = sp.top_k;
+  r.has_seed = sp.seed.has_value();
+  r.seed = sp.seed.value_or(0);
+  r.logprobs = sp.logprobs;
+  r.top_logprobs = sp.top_logprobs;
+  r.max_tokens = stop.max_tokens;
+  r.eos_ids = stop.eos_ids;
+  r.stop_strings = stop.stop_strings;
+  r.parse_tool_calls = in.settings.parse_tool_calls;
+  return r;
+}
+
+generation_job from_remote(remote_job r) {
+  auto in = std::make_shared<model::sequence_input>();
+  in->prompt_ids = std::move(r.prompt_ids);
+  in->positions = std::move(r.positions);
+  in->rope_delta = r.rope_delta;
+  in->prompt_logits = r.prompt_logits;
+  auto& sp = in->settings.sampling;
+  sp.temperature = r.temperature;
+  sp.top_p = r.top_p;
+  sp.min_p = r.min_p;
+  sp.presence_penalty = r.presence_penalty;
+  sp.frequency_penalty = r.frequency_penalty;
+  sp.repetition_penalty = r.repetition_penalty;
+  sp.top_k = r.top_k;
+  if (r.has_seed) sp.seed = r.seed;
+  sp.logprobs = r.logprobs;
+  sp.top_logprobs = r.top_logprobs;
+  auto& stop = in->settings.stop;
+  stop.max_tokens = r.max_tokens;
+  stop.eos_ids = std::move(r.eos_ids);
+  stop.stop_strings = std::move(r.stop_strings);
+  in->settings.parse_tool_calls = r.parse_tool_calls;
+  return generation_job{std::move(r.session_id), std::move(in)};
+}
+
+}  // namespace vlserve::actors

@@ -1,0 +1,49 @@
+// A generation job in a form CAF can serialise, for a model worker on another node of the cluster.
+// Text prompts only: a media prompt's vision features stay on the node whose tower computed them.
+#pragma once
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/generation_job.hpp"
+
+namespace vlserve::actors {
+
+struct remote_job {
+  std::string session_id;
+  std::vector<int32_t> prompt_ids;
+  std::vector<int64_t> positions;  // 3 x T, or empty for text-only prompts
+  int64_t rope_delta = 0;
+  int64_t prompt_logits = 1;
+  // decode_settings, flattened (CAF 0.17 inspects neither std::optional nor nested model types)
+  float temperature = 1, top_p = 1, min_p = 0;
+  float presence_penalty = 0, frequency_penalty = 0, repetition_penalty = 1;
+  int32_t top_k = 0;
+  bool has_seed = false;
+  uint64_t seed = 0;
+  bool logprobs = false;
+  int32_t top_logprobs = 0;
+  int32_t max_tokens = 1;
+  std::vector<int32_t> eos_ids;
+  std::vector<std::string> stop_strings;
+  bool parse_tool_calls = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_job& x) {
+  return f(caf::meta::type_name("vl_remote_job"), x.session_id, x.prompt_ids, x.positions, x.rope_delta,
+           x.prompt_logits, x.temperature, x.top_p, x.min_p, x.presence_penalty, x.frequency_penalty,
+           x.repetition_penalty, x.top_k, x.has_seed, x.seed, x.logprobs, x.top_logprobs, x.max_tokens,
+           x.eos_ids, x.stop_strings, x.parse_tool_calls);
+}
+
+// Whether `job` can run on another node (it carries no vision features).
+bool is_portable(const generation_job& job);
+// Throws std::invalid_argument when the job is not portable.
+remote_job to_remote(const generation_job& job);
+generation_job from_remote(remote_job job);
+
+}  // namespace vlserve::actors

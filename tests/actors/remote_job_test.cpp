@@ -1,0 +1,89 @@
+// remote_job: every field of a text job survives to_remote → CAF's binary serialisation (what
+// the io middleman sends between nodes) → from_remote.
+#include <gtest/gtest.h>
+
+#include <caf/all.hpp>
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+
+#include "actors/remote_job.hpp"
+
+namespace vlserve::actors {
+namespace {
+
+generation_job sample_job() {
+  auto in = std::make_shared<model::sequence_input>();
+  in->prompt_ids = {1, 2, 151644, 7};
+  in->positions = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
+  in->rope_delta = -5;
+  in->prompt_logits = 4;
+  auto& sp = in->settings.sampling;
+  sp.temperature = 0.6f;
+  sp.top_k = 20;
+  sp.top_p = 0.95f;
+  sp.min_p = 0.05f;
+  sp.presence_penalty = 0.5f;
+  sp.frequency_penalty = -0.25f;
+  sp.repetition_penalty = 1.1f;
+  sp.seed = 1234567890123ull;
+  sp.logprobs = true;
+  sp.top_logprobs = 3;
+  in->settings.stop.max_tokens = 77;
+  in->settings.stop.eos_ids = {151645, 151643};
+  in->settings.stop.stop_strings = {"</answer>", "\n\n"};
+  in->settings.parse_tool_calls = true;
+  return generation_job{"session-42", in};
+}
+
+TEST(RemoteJob, EveryFieldSurvivesTheWire) {
+  caf::actor_system_config cfg;
+  cfg.add_message_type<remote_job>("vl_remote_job");
+  caf::actor_system sys{cfg};
+  remote_job sent = to_remote(sample_job());
+  std::vector<char> bytes;
+  caf::binary_serializer sink{sys, bytes};
+  ASSERT_FALSE(sink(sent));
+  remote_job received;
+  caf::binary_deserializer source{sys, bytes};
+  ASSERT_FALSE(source(received));
+
+  const generation_job job = from_remote(std::move(received));
+  const generation_job want = sample_job();
+  EXPECT_EQ(job.session_id, want.session_id);
+  const auto& a = *job.input;
+  const auto& b = *want.input;
+  EXPECT_EQ(a.prompt_ids, b.prompt_ids);
+  EXPECT_EQ(a.positions, b.positions);
+  EXPECT_EQ(a.rope_delta, b.rope_delta);
+  EXPECT_EQ(a.prompt_logits, b.prompt_logits);
+  EXPECT_EQ(a.settings.sampling.temperature, b.settings.sampling.temperature);
+  EXPECT_EQ(a.settings.sampling.top_k, b.settings.sampling.top_k);
+  EXPECT_EQ(a.settings.sampling.top_p, b.settings.sampling.top_p);
+  EXPECT_EQ(a.settings.sampling.min_p, b.settings.sampling.min_p);
+  EXPECT_EQ(a.settings.sampling.presence_penalty, b.settings.sampling.presence_penalty);
+  EXPECT_EQ(a.settings.sampling.frequency_penalty, b.settings.sampling.frequency_penalty);
+  EXPECT_EQ(a.settings.sampling.repetition_penalty, b.settings.sampling.repetition_penalty);
+  EXPECT_EQ(a.settings.sampling.seed, b.settings.sampling.seed);
+  EXPECT_EQ(a.settings.sampling.logprobs, b.settings.sampling.logprobs);
+  EXPECT_EQ(a.settings.sampling.top_logprobs, b.settings.sampling.top_logprobs);
+  EXPECT_EQ(a.settings.stop.max_tokens, b.settings.stop.max_tokens);
+  EXPECT_EQ(a.settings.stop.eos_ids, b.settings.stop.eos_ids);
+  EXPECT_EQ(a.settings.stop.stop_strings, b.settings.stop.stop_strings);
+  EXPECT_EQ(a.settings.parse_tool_calls, b.settings.parse_tool_calls);
+  EXPECT_EQ(a.visual, nullptr);
+}
+
+TEST(RemoteJob, NoSeedStaysNoSeed) {
+  generation_job job = sample_job();
+  job.input->settings.sampling.seed.reset();
+  EXPECT_FALSE(from_remote(to_remote(job)).input->settings.sampling.seed.has_value());
+}
+
+TEST(RemoteJob, AJobWithoutInputIsNotPortable) {
+  EXPECT_TRUE(is_portable(sample_job()));
+  EXPECT_FALSE(is_portable(generation_job{"empty", nullptr}));
+  EXPECT_THROW(to_remote(generation_job{"empty", nullptr}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace vlserve::actors

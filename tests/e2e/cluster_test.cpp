@@ -1,0 +1,105 @@
+// Two real `vlserve serve` processes joined as one CAF cluster on loopback: node B publishes its
+// model worker on CLUSTER_PORT, node A lists it in CLUSTER_PEERS. Text requests sent to A take
+// turns over A's worker and B's (B's own token counter proves it generated), with the same greedy
+// output either way; when B dies, the stream it served ends with an error event and [DONE], and A
+// goes on serving alone.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/e2e/e2e_server.hpp"
+#include "tests/support/http_client.hpp"
+
+using namespace vlserve::testing;
+
+namespace {
+
+std::string greedy_text(int max_tokens, bool stream, const std::string& session_id = {}) {
+  auto body = with_field(fixture_request("text_single"), "max_tokens", std::to_string(max_tokens));
+  body = with_field(body, "temperature", "0");
+  if (stream) body = with_field(body, "stream", "true");
+  if (!session_id.empty()) body = with_field(body, "session_id", "\"" + session_id + "\"");
+  return body;
+}
+
+class Cluster : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const uint16_t cluster_port = free_port();
+    node_b_ = new e2e_server(fresh_dir("cluster_b_db"),
+                             {{"CLUSTER_PORT", std::to_string(cluster_port)}, {"CLUSTER_HOST", "127.0.0.1"}},
+                             "cluster_b.log");
+    node_a_ = new e2e_server(fresh_dir("cluster_a_db"), {{"CLUSTER_PEERS", "127.0.0.1:" + std::to_string(cluster_port)}},
+                             "cluster_a.log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (metric(node_a_->port(), "vlserve_cluster_peers") < 1 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  static void TearDownTestSuite() {
+    delete node_a_;
+    delete node_b_;
+  }
+  static e2e_server* node_a_;
+  static e2e_server* node_b_;
+};
+e2e_server* Cluster::node_a_ = nullptr;
+e2e_server* Cluster::node_b_ = nullptr;
+
+TEST_F(Cluster, TextRequestsTakeTurnsOverBothNodesWithTheSameGreedyOutput) {
+  ASSERT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1) << node_a_->log();
+  const double a_before = metric(node_a_->port(), "vlserve_completion_tokens_total");
+  const double b_before = metric(node_b_->port(), "vlserve_completion_tokens_total");
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 2; ++i) {
+    const auto r = http_request(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(12, false));
+    ASSERT_EQ(r.status, 200) << r.body;
+    bodies.push_back(r.body);
+  }
+  // One completion each: 12 tokens on A's worker, 12 on B's.
+  EXPECT_EQ(metric(node_a_->port(), "vlserve_completion_tokens_total") - a_before, 12);
+  EXPECT_EQ(metric(node_b_->port(), "vlserve_completion_tokens_total") - b_before, 12);
+  const auto message_of = [](const std::string& body) { return body.substr(body.find("\"message\"")); };
+  EXPECT_EQ(message_of(bodies[0]).substr(0, 200), message_of(bodies[1]).substr(0, 200));
+}
+
+TEST_F(Cluster, LosingThePeerEndsItsStreamWithAnErrorAndTheNodeServesOn) {
+  // Two streams: the round robin gives one to each node.
+  sse_stream first(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4000, true, "cluster-1"));
+  sse_stream second(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4000, true, "cluster-2"));
+  ASSERT_EQ(first.status(), 200);
+  ASSERT_EQ(second.status(), 200);
+  ASSERT_TRUE(first.next().has_value());
+  ASSERT_TRUE(second.next().has_value());
+  node_b_->kill_hard();
+
+  int errors = 0;
+  for (auto* s : {&first, &second}) {
+    const auto id = s == &first ? "cluster-1" : "cluster-2";
+    if (session_state(node_a_->port(), id) == "running") {
+      // This one is on A's own worker: stop it (it has thousands of tokens to go).
+      http_request(node_a_->port(), "POST", std::string("/v1/cancel/") + id);
+    }
+    const auto rest = s->rest(15000);
+    ASSERT_FALSE(rest.empty());
+    EXPECT_EQ(rest.back().data, "[DONE]") << id;
+    for (const auto& e : rest) {
+      if (e.data.find("went away") != std::string::npos) ++errors;
+    }
+  }
+  EXPECT_EQ(errors, 1) << node_a_->log();
+
+  // A alone: the peer is gone from the round robin and requests still succeed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (metric(node_a_->port(), "vlserve_cluster_peers") > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 0);
+  for (int i = 0; i < 2; ++i) {
+    const auto r = http_request(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4, false));
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+}
+
+}  // namespace
