@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Load client for a running vlserve (not a test): N concurrent greedy SSE streams.
+
+Usage: scripts/stream_bench.py PORT STREAMS MAX_TOKENS
+Prints one JSON line: time to first token (median), per-stream and aggregate decode tok/s.
+Standard library only; every delta with text counts as one token.
+"""
+import http.client
+import json
+import sys
+import threading
+import time
+
+
+def one_stream(port, index, max_tokens, results):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
+    body = json.dumps({"messages": [{"role": "user", "content": f"Write a long story number {index}."}],
+                       "max_tokens": max_tokens, "temperature": 0, "stream": True})
+    started = time.time()
+    conn.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    first = last = None
+    count = 0
+    while True:
+        line = response.fp.readline()
+        if not line:
+            break
+        if not line.startswith(b"data: "):
+            continue
+        data = line[6:].strip()
+        if data == b"[DONE]":
+            break
+        choices = json.loads(data).get("choices") or []
+        delta = choices[0].get("delta", {}) if choices else {}
+        if delta.get("reasoning_content") or delta.get("content"):
+            last = time.time()
+            first = first or last
+            count += 1
+    if first is not None:
+        results.append((first - started, last - first, count))
+
+
+def main():
+    port, streams, max_tokens = (int(a) for a in sys.argv[1:4])
+    results = []
+    threads = [threading.Thread(target=one_stream, args=(port, i, max_tokens, results)) for i in range(streams)]
+    started = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.time() - started
+    if not results:
+        sys.exit("no stream produced a token")
+    ttft = sorted(r[0] for r in results)
+    span = max(r[0] + r[1] for r in results) - min(r[0] for r in results)
+    print(json.dumps({
+        "streams": streams,
+        "ttft_median_s": round(ttft[len(ttft) // 2], 3),
+        "tokens": [r[2] for r in results],
+        "per_stream_tok_s": [round((r[2] - 1) / r[1], 3) if r[1] > 0 else None for r in results],
+        "aggregate_decode_tok_s": round(sum(r[2] - 1 for r in results) / max(span, 1e-9), 3),
+        "wall_s": round(wall, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()
