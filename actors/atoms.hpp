@@ -24,5 +24,6 @@ using vl_build_atom = caf::atom_constant<caf::atom("vl_build")>;
 using vl_stats_atom = caf::atom_constant<caf::atom("vl_stats")>;
 using vl_peer_atom = caf::atom_constant<caf::atom("vl_peer")>;
 using vl_connect_atom = caf::atom_constant<caf::atom("vl_connect")>;
+using vl_fingerprint_atom = caf::atom_constant<caf::atom("vl_fprint")>;
 
 }  // namespace vlserve::actors

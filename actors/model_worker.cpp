@@ -14,6 +14,7 @@
 #include "actors/remote_job.hpp"
 #include "actors/worker_events.hpp"
 #include "model/device_info.hpp"
+#include "model/checkpoint/model_fingerprint.hpp"
 #include "model/hub/hub_error.hpp"
 #include "model/hub/resolve_model_dir.hpp"
 #include "model/serving/memory_check.hpp"
@@ -40,6 +41,7 @@ struct worker_state {
   std::unordered_map<model::ticket, tracked_sequence> by_ticket;
   std::unordered_map<std::string, model::ticket> by_session;
   bool step_scheduled = false;
+  std::string fingerprint;  // model_fingerprint of the loaded model; empty until loaded
 };
 
 using worker_ptr = caf::stateful_actor<worker_state>*;
@@ -64,6 +66,7 @@ void load(worker_ptr self) {
     spdlog::info("loading model from {}", dir);
     st.engine = std::make_unique<model::text_engine>(dir, st.cfg.engine);
     auto tok = model::tokenizer::load(dir + "/tokenizer.json");
+    st.fingerprint = model::model_fingerprint(dir);
     st.runner = std::make_unique<model::batch_runner>(*st.engine, tok, st.cfg.runner);
     model::prompt_defaults defaults;
     defaults.max_tokens = st.cfg.max_tokens_default;
@@ -177,6 +180,7 @@ caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs
   load(self);
   return {
       [=](vl_admit_atom, generation_job& job, const caf::actor& session) { admit(self, job, session); },
+      [=](vl_fingerprint_atom) -> std::string { return self->state.fingerprint; },
       [=](vl_admit_atom, remote_job& job, const caf::actor& session) {
         // From a session on another node of the cluster: the same admission as a local job.
         generation_job local = from_remote(std::move(job));

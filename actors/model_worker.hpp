@@ -38,6 +38,8 @@ struct worker_outputs {
 //   (vl_admit_atom, generation_job, actor session)  queue a sequence; deltas go to `session` as
 //                                                   (vl_event_atom, stream_event)
 //   (vl_admit_atom, remote_job, actor session)      the same from a session on another node
+//   (vl_fingerprint_atom) -> string                 model_fingerprint of the loaded model ("" until
+//                                                   loaded); cluster peers compare it before joining
 //   (vl_cancel_atom, string session_id)             drop it before the next step (final event
 //                                                   "cancelled")
 //   (vl_step_atom)                                  internal: run one step

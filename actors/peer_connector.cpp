@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <map>
+#include <set>
 
 #include "actors/atoms.hpp"
 
@@ -15,6 +16,7 @@ struct connector_state {
   static inline const char* name = "peer_connector";
   peer_connector_config cfg;
   std::map<std::string, caf::actor> connected;  // by host:port
+  std::set<std::string> refused;                // peers already reported as a different model
   bool retry_armed = false;
 };
 
@@ -28,6 +30,15 @@ void arm_retry(connector_ptr self) {
 
 void publish_count(connector_ptr self) {
   if (self->state.cfg.metrics) self->state.cfg.metrics->cluster_peers = int64_t(self->state.connected.size());
+}
+
+// The model fingerprint `worker` reports, or "" when it has no model yet or does not answer.
+std::string fingerprint_of(connector_ptr self, const caf::actor& worker) {
+  std::string out;
+  caf::scoped_actor asker{self->system()};
+  asker->request(worker, std::chrono::seconds(5), vl_fingerprint_atom::value)
+      .receive([&](const std::string& fp) { out = fp; }, [&](const caf::error&) {});
+  return out;
 }
 
 // One pass over the peers not connected yet; arms a retry while any is missing.
@@ -45,7 +56,21 @@ void connect_missing(connector_ptr self) {
       spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(worker.error()));
       continue;
     }
-    spdlog::info("cluster: connected to peer {}", peer);
+    const std::string mine = fingerprint_of(self, st.cfg.local_worker);
+    const std::string theirs = fingerprint_of(self, *worker);
+    if (mine.empty() || theirs.empty()) {  // a model still loading: ask again later
+      missing = true;
+      continue;
+    }
+    if (mine != theirs) {
+      if (st.refused.insert(peer).second)
+        spdlog::error("cluster: peer {} serves a different model (fingerprint {}, this node {}); not using it",
+                      peer, theirs, mine);
+      missing = true;
+      continue;
+    }
+    st.refused.erase(peer);
+    spdlog::info("cluster: connected to peer {} (model {})", peer, mine);
     self->monitor(*worker);
     st.connected[peer] = *worker;
     self->send(st.cfg.registry, vl_peer_atom::value, *worker);

@@ -88,7 +88,8 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
     spdlog::info("cluster: this node's worker takes jobs on {}:{}", s.cluster_host, *port);
   }
   if (!s.cluster_peers.empty())
-    connector_ = spawn_peer_connector(sys, {s.cluster_peers, registry_, &metrics_, std::chrono::milliseconds(2000)});
+    connector_ =
+        spawn_peer_connector(sys, {s.cluster_peers, registry_, worker_, &metrics_, std::chrono::milliseconds(2000)});
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }

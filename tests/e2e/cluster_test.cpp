@@ -1,16 +1,20 @@
-// Two real `vlserve serve` processes joined as one CAF cluster on loopback: node B publishes its
-// model worker on CLUSTER_PORT, node A lists it in CLUSTER_PEERS. Text requests sent to A take
+// Real `vlserve serve` processes joined as one CAF cluster on loopback: nodes B and C publish their
+// model workers on CLUSTER_PORT, node A lists both in CLUSTER_PEERS. C serves a different model (a
+// copy of the fixture with another config.json), so A refuses it. Text requests sent to A take
 // turns over A's worker and B's (B's own token counter proves it generated), with the same greedy
 // output either way; when B dies, the stream it served ends with an error event and [DONE], and A
 // goes on serving alone.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/e2e/e2e_server.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace vlserve::testing;
@@ -28,25 +32,44 @@ std::string greedy_text(int max_tokens, bool stream, const std::string& session_
 class Cluster : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const uint16_t cluster_port = free_port();
+    const uint16_t port_b = free_port(), port_c = free_port();
     node_b_ = new e2e_server(fresh_dir("cluster_b_db"),
-                             {{"CLUSTER_PORT", std::to_string(cluster_port)}, {"CLUSTER_HOST", "127.0.0.1"}},
+                             {{"CLUSTER_PORT", std::to_string(port_b)}, {"CLUSTER_HOST", "127.0.0.1"}},
                              "cluster_b.log");
-    node_a_ = new e2e_server(fresh_dir("cluster_a_db"), {{"CLUSTER_PEERS", "127.0.0.1:" + std::to_string(cluster_port)}},
+    // Same weights and tokenizer, another config.json: a different model as far as A can tell.
+    const std::string other_model = fresh_dir("cluster_c_model") + "/model";
+    std::filesystem::copy(fixtures_dir() + "/qwen3vl-tiny/model", other_model);
+    std::ofstream(other_model + "/config.json", std::ios::app) << "\n";
+    node_c_ = new e2e_server(fresh_dir("cluster_c_db"),
+                             {{"CLUSTER_PORT", std::to_string(port_c)}, {"MODEL_REPO_ID", other_model}},
+                             "cluster_c.log");
+    node_a_ = new e2e_server(fresh_dir("cluster_a_db"),
+                             {{"CLUSTER_PEERS", "127.0.0.1:" + std::to_string(port_b) + ",127.0.0.1:" +
+                                                    std::to_string(port_c)}},
                              "cluster_a.log");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (metric(node_a_->port(), "vlserve_cluster_peers") < 1 && std::chrono::steady_clock::now() < deadline)
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while ((metric(node_a_->port(), "vlserve_cluster_peers") < 1 ||
+            node_a_->log().find("serves a different model") == std::string::npos) &&
+           std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   static void TearDownTestSuite() {
     delete node_a_;
     delete node_b_;
+    delete node_c_;
   }
   static e2e_server* node_a_;
   static e2e_server* node_b_;
+  static e2e_server* node_c_;
 };
 e2e_server* Cluster::node_a_ = nullptr;
 e2e_server* Cluster::node_b_ = nullptr;
+e2e_server* Cluster::node_c_ = nullptr;
+
+TEST_F(Cluster, APeerServingAnotherModelIsRefused) {
+  EXPECT_NE(node_a_->log().find("serves a different model"), std::string::npos) << node_a_->log();
+  EXPECT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1);  // B only
+}
 
 TEST_F(Cluster, TextRequestsTakeTurnsOverBothNodesWithTheSameGreedyOutput) {
   ASSERT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1) << node_a_->log();
