@@ -28,8 +28,9 @@ void arm_retry(connector_ptr self) {
   self->delayed_send(self, self->state.cfg.retry, vl_connect_atom::value);
 }
 
-void publish_count(connector_ptr self) {
-  if (self->state.cfg.metrics) self->state.cfg.metrics->cluster_peers = int64_t(self->state.connected.size());
+// Several connectors may run (one per peer), so each adds or removes its own peers from the gauge.
+void count_peer(connector_ptr self, int64_t delta) {
+  if (self->state.cfg.metrics) self->state.cfg.metrics->cluster_peers += delta;
 }
 
 // The model fingerprint `worker` reports, or "" when it has no model yet or does not answer.
@@ -73,9 +74,9 @@ void connect_missing(connector_ptr self) {
     spdlog::info("cluster: connected to peer {} (model {})", peer, mine);
     self->monitor(*worker);
     st.connected[peer] = *worker;
+    count_peer(self, +1);
     self->send(st.cfg.registry, vl_peer_atom::value, *worker);
   }
-  publish_count(self);
   if (missing) arm_retry(self);
 }
 
@@ -87,9 +88,9 @@ caf::behavior connector_behavior(connector_ptr self, peer_connector_config cfg) 
       if (it->second.address() != dm.source) continue;
       spdlog::warn("cluster: lost peer {}; reconnecting", it->first);
       st.connected.erase(it);
+      count_peer(self, -1);
       break;
     }
-    publish_count(self);
     arm_retry(self);
   });
   self->send(self, vl_connect_atom::value);

@@ -16,10 +16,10 @@
 namespace vlserve::actors {
 
 struct peer_connector_config {
-  std::vector<std::string> peers;  // host:port, as CLUSTER_PEERS
+  std::vector<std::string> peers;  // host:port, as CLUSTER_PEERS (the runtime gives each its own)
   caf::actor registry;             // gets (vl_peer_atom, actor) per connected worker
   caf::actor local_worker;         // its model fingerprint must match each peer's
-  service_metrics* metrics = nullptr;  // cluster_peers gauge; must outlive the actor system
+  service_metrics* metrics = nullptr;  // cluster_peers gauge (+1/-1 per peer); must outlive the system
   std::chrono::milliseconds retry{2000};
 };
 

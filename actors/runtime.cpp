@@ -87,9 +87,11 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
     }
     spdlog::info("cluster: this node's worker takes jobs on {}:{}", s.cluster_host, *port);
   }
-  if (!s.cluster_peers.empty())
-    connector_ =
-        spawn_peer_connector(sys, {s.cluster_peers, registry_, worker_, &metrics_, std::chrono::milliseconds(2000)});
+  // One connector per peer: connecting blocks its thread, up to the TCP timeout for an address
+  // that drops packets, and that must not hold up the other peers.
+  for (const auto& peer : s.cluster_peers)
+    connectors_.push_back(
+        spawn_peer_connector(sys, {{peer}, registry_, worker_, &metrics_, std::chrono::milliseconds(2000)}));
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }
@@ -100,7 +102,9 @@ caf::actor_system& runtime::system() { return *impl_->sys; }
 
 void runtime::stop() {
   if (!impl_->sys) return;
-  for (auto* a : {&connector_, &builder_, &registry_, &worker_, &watchdog_, &persister_}) {
+  for (auto& c : connectors_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+  connectors_.clear();
+  for (auto* a : {&builder_, &registry_, &worker_, &watchdog_, &persister_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }

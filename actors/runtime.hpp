@@ -6,6 +6,7 @@
 #include <caf/actor.hpp>
 
 #include <memory>
+#include <vector>
 
 #include "actors/metrics.hpp"
 #include "actors/model_assets.hpp"
@@ -45,7 +46,8 @@ class runtime {
   service_metrics metrics_;
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
-  caf::actor persister_, watchdog_, worker_, registry_, builder_, connector_;
+  caf::actor persister_, watchdog_, worker_, registry_, builder_;
+  std::vector<caf::actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
 };
 
 }  // namespace vlserve::actors
