@@ -25,5 +25,6 @@ using vl_stats_atom = caf::atom_constant<caf::atom("vl_stats")>;
 using vl_peer_atom = caf::atom_constant<caf::atom("vl_peer")>;
 using vl_connect_atom = caf::atom_constant<caf::atom("vl_connect")>;
 using vl_fingerprint_atom = caf::atom_constant<caf::atom("vl_fprint")>;
+using vl_done_atom = caf::atom_constant<caf::atom("vl_done")>;
 
 }  // namespace vlserve::actors

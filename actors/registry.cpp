@@ -20,18 +20,43 @@ struct registry_state {
   std::unordered_map<std::string, caf::actor> live;
   std::unordered_map<caf::actor_addr, std::string> ids;  // for down messages
   std::vector<caf::actor> peers;  // model workers on other nodes of the cluster
-  size_t next_worker = 0;         // round robin over the local worker and the peers
+  size_t next_worker = 0;         // rotates the tie-break among equally busy workers
+  std::unordered_map<std::string, caf::actor_addr> generating;  // session id -> its worker
+  std::unordered_map<caf::actor_addr, int64_t> busy;             // worker -> sessions generating
 };
 
 using registry_ptr = caf::stateful_actor<registry_state>*;
 
-// The worker for a new session: text prompts take turns over this node's worker and its peers;
-// media prompts stay here, where the vision tower computed their features.
+// The worker for a new session: for text prompts the one of this node's worker and its peers with
+// the fewest sessions generating (ties rotate); media prompts stay here, where the vision tower
+// computed their features.
 caf::actor pick_worker(registry_ptr self, const generation_job& job) {
   auto& st = self->state;
   if (st.peers.empty() || !is_portable(job)) return st.cfg.worker;
-  const size_t turn = st.next_worker++ % (st.peers.size() + 1);
-  return turn == 0 ? st.cfg.worker : st.peers[turn - 1];
+  const size_t n = st.peers.size() + 1;
+  const size_t first = st.next_worker++ % n;
+  caf::actor best;
+  int64_t best_load = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = (first + i) % n;
+    const caf::actor& w = k == 0 ? st.cfg.worker : st.peers[k - 1];
+    const int64_t load = st.busy.count(w.address()) ? st.busy[w.address()] : 0;
+    if (!best || load < best_load) {
+      best = w;
+      best_load = load;
+    }
+  }
+  return best;
+}
+
+// The session stopped generating (finished, failed, cancelled, or died): its worker is one
+// session less busy.
+void release(registry_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto it = st.generating.find(id);
+  if (it == st.generating.end()) return;
+  if (auto b = st.busy.find(it->second); b != st.busy.end() && --b->second <= 0) st.busy.erase(b);
+  st.generating.erase(it);
 }
 
 // `worker`: the one chosen for a new session; a session reloaded from the store gets this node's
@@ -41,6 +66,7 @@ caf::actor start_session(registry_ptr self, const session_info& info, caf::actor
   session_config sc;
   sc.info = info;
   sc.worker = is_terminal(info.state) ? caf::actor{} : (worker ? worker : st.cfg.worker);
+  sc.registry = self->address();
   sc.persister = st.cfg.persister;
   sc.watchdog = st.cfg.watchdog;
   sc.ring_capacity = st.cfg.ring_capacity;
@@ -83,6 +109,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
     if (auto it = st.ids.find(dm.source); it != st.ids.end()) {
+      release(self, it->second);
       st.live.erase(it->second);
       st.ids.erase(it);
       return;
@@ -91,6 +118,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
                                      [&](const caf::actor& p) { return p.address() == dm.source; });
     if (gone != st.peers.end()) {
       st.peers.erase(gone, st.peers.end());
+      st.busy.erase(dm.source);  // its sessions end with an error event and release nothing
       spdlog::warn("cluster: a peer worker went away ({} left)", st.peers.size());
     }
   });
@@ -103,6 +131,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
         st.peers.push_back(peer);
         spdlog::info("cluster: peer worker joined ({} now)", st.peers.size());
       },
+      [=](vl_done_atom, const std::string& id) { release(self, id); },
       [=](vl_create_atom, const session_info& info, generation_job& job, const sink_ptr& sink) {
         auto& st = self->state;
         if (st.live.size() >= st.cfg.max_live_sessions) {
@@ -114,7 +143,10 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
             sink->close(409, "session '" + info.id + "' already exists; resume it with Last-Event-ID");
             return;
           }
-          auto session = start_session(self, info, pick_worker(self, job));
+          const caf::actor worker = pick_worker(self, job);
+          self->state.generating[info.id] = worker.address();
+          ++self->state.busy[worker.address()];
+          auto session = start_session(self, info, worker);
           self->send(session, vl_subscribe_atom::value, sink, uint64_t(0));
           self->send(session, vl_admit_atom::value, std::move(job));
         });

@@ -37,8 +37,9 @@ struct registry_config {
 //   (vl_cancel_atom, string id, info_callback)                  cancel; callback gets the state
 //   (vl_info_atom, string id, info_callback)                    session state and counts
 //   (vl_stats_atom) -> uint64 live sessions                      for /metrics
-//   (vl_peer_atom, actor worker)                                a peer node's model worker joins
-//                                                               the round robin for text prompts
+//   (vl_peer_atom, actor worker)                                a peer node's model worker joins;
+//                                                               text prompts go to the least busy
+//   (vl_done_atom, string id)                                   from a session: generation ended
 caf::actor spawn_registry(caf::actor_system& sys, registry_config cfg);
 
 }  // namespace vlserve::actors

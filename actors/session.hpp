@@ -3,6 +3,7 @@
 #pragma once
 
 #include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +18,9 @@ struct session_config {
   caf::actor worker;                     // null for a session reloaded from the store (replay only)
   caf::actor persister;                  // null when PERSIST_SESSIONS=0
   caf::actor watchdog;                   // null when the watchdog is off
+  // Told (vl_done_atom, id) when generation ends; may be null. A weak address: the registry holds
+  // its sessions, so a strong handle back would be a cycle that keeps both alive at shutdown.
+  caf::actor_addr registry;
   size_t ring_capacity = 4096;           // events kept in memory
   std::chrono::seconds linger{600};      // a finished session with no client quits after this
   std::chrono::seconds store_timeout{10};

@@ -1,8 +1,8 @@
 // Real `vlserve serve` processes joined as one CAF cluster on loopback: nodes B and C publish their
 // model workers on CLUSTER_PORT, node A lists both in CLUSTER_PEERS. C serves a different model (a
-// copy of the fixture with another config.json), so A refuses it. Text requests sent to A take
-// turns over A's worker and B's (B's own token counter proves it generated), with the same greedy
-// output either way; when B dies, the stream it served ends with an error event and [DONE], and A
+// copy of the fixture with another config.json), so A refuses it. Text requests sent to A go to
+// the less busy of A's worker and B's, taking turns when both are idle (each node's own token
+// counter proves where it generated), with the same greedy output either way; when B dies, the stream it served ends with an error event and [DONE], and A
 // goes on serving alone.
 #include <gtest/gtest.h>
 
@@ -71,7 +71,7 @@ TEST_F(Cluster, APeerServingAnotherModelIsRefused) {
   EXPECT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1);  // B only
 }
 
-TEST_F(Cluster, TextRequestsTakeTurnsOverBothNodesWithTheSameGreedyOutput) {
+TEST_F(Cluster, IdleNodesTakeTurnsWithTheSameGreedyOutput) {
   ASSERT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1) << node_a_->log();
   const double a_before = metric(node_a_->port(), "vlserve_completion_tokens_total");
   const double b_before = metric(node_b_->port(), "vlserve_completion_tokens_total");
@@ -86,6 +86,27 @@ TEST_F(Cluster, TextRequestsTakeTurnsOverBothNodesWithTheSameGreedyOutput) {
   EXPECT_EQ(metric(node_b_->port(), "vlserve_completion_tokens_total") - b_before, 12);
   const auto message_of = [](const std::string& body) { return body.substr(body.find("\"message\"")); };
   EXPECT_EQ(message_of(bodies[0]).substr(0, 200), message_of(bodies[1]).substr(0, 200));
+}
+
+TEST_F(Cluster, NewRequestsGoToTheLessBusyNode) {
+  sse_stream long_stream(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4000, true, "cluster-long"));
+  ASSERT_EQ(long_stream.status(), 200);
+  ASSERT_TRUE(long_stream.next().has_value());
+  const bool long_on_b = metric(node_b_->port(), "vlserve_running_sequences") == 1;
+  const uint16_t idle_port = long_on_b ? node_a_->port() : node_b_->port();
+  const double idle_before = metric(idle_port, "vlserve_completion_tokens_total");
+  for (int i = 0; i < 2; ++i) {
+    const auto r = http_request(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(12, false));
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  // Both short requests ran on the node that was not busy with the long stream (round robin
+  // would have sent one of them to the busy node).
+  EXPECT_EQ(metric(idle_port, "vlserve_completion_tokens_total") - idle_before, 24);
+  EXPECT_EQ(session_state(node_a_->port(), "cluster-long"), "running") << "the long stream ended too early";
+  http_request(node_a_->port(), "POST", "/v1/cancel/cluster-long");
+  const auto rest = long_stream.rest(15000);
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(rest.back().data, "[DONE]");
 }
 
 TEST_F(Cluster, LosingThePeerEndsItsStreamWithAnErrorAndTheNodeServesOn) {
