@@ -171,7 +171,8 @@ void on_worker_event(session_ptr self, stream_event ev) {
   }
   info(self).state = terminal_state_for(ev.finish_reason);
   // First, so the registry counts this worker free before the client sees the end.
-  if (auto registry = caf::actor_cast<caf::actor>(st.cfg.registry)) self->send(registry, vl_done_atom::value, info(self).id);
+  if (auto registry = caf::actor_cast<caf::actor>(st.cfg.registry))
+    self->send(registry, vl_done_atom::value, info(self).id);
   const auto usage = ev.usage;
   ev.final = !info(self).include_usage || ev.error_status != 0;
   append(self, std::move(ev));
