@@ -4,8 +4,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-#include <map>
-#include <set>
 
 #include "actors/atoms.hpp"
 
@@ -15,8 +13,8 @@ namespace {
 struct connector_state {
   static inline const char* name = "peer_connector";
   peer_connector_config cfg;
-  std::map<std::string, caf::actor> connected;  // by host:port
-  std::set<std::string> refused;                // peers already reported as a different model
+  caf::actor worker;     // the peer's worker while it is part of the cluster
+  bool refused = false;  // already reported as serving a different model
   bool retry_armed = false;
 };
 
@@ -28,7 +26,7 @@ void arm_retry(connector_ptr self) {
   self->delayed_send(self, self->state.cfg.retry, vl_connect_atom::value);
 }
 
-// Several connectors may run (one per peer), so each adds or removes its own peers from the gauge.
+// Each peer has its own connector, so each adds or removes its one peer from the shared gauge.
 void count_peer(connector_ptr self, int64_t delta) {
   if (self->state.cfg.metrics) self->state.cfg.metrics->cluster_peers += delta;
 }
@@ -42,62 +40,50 @@ std::string fingerprint_of(connector_ptr self, const caf::actor& worker) {
   return out;
 }
 
-// One pass over the peers not connected yet; arms a retry while any is missing.
-void connect_missing(connector_ptr self) {
+// One attempt to join the peer; arms a retry unless it joined.
+void try_connect(connector_ptr self) {
   auto& st = self->state;
-  bool missing = false;
-  for (const auto& peer : st.cfg.peers) {
-    if (st.connected.count(peer)) continue;
-    const auto colon = peer.rfind(':');
-    const std::string host = peer.substr(0, colon);
-    const auto port = uint16_t(std::stoi(peer.substr(colon + 1)));
-    auto worker = self->system().middleman().remote_actor(host, port);
-    if (!worker) {
-      missing = true;
-      spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(worker.error()));
-      continue;
-    }
-    const std::string mine = fingerprint_of(self, st.cfg.local_worker);
-    const std::string theirs = fingerprint_of(self, *worker);
-    if (mine.empty() || theirs.empty()) {  // a model still loading: ask again later
-      missing = true;
-      continue;
-    }
-    if (mine != theirs) {
-      if (st.refused.insert(peer).second)
-        spdlog::error("cluster: peer {} serves a different model (fingerprint {}, this node {}); not using it",
-                      peer, theirs, mine);
-      missing = true;
-      continue;
-    }
-    st.refused.erase(peer);
-    spdlog::info("cluster: connected to peer {} (model {})", peer, mine);
-    self->monitor(*worker);
-    st.connected[peer] = *worker;
-    count_peer(self, +1);
-    self->send(st.cfg.registry, vl_peer_atom::value, *worker);
+  const std::string& peer = st.cfg.peer;
+  const auto colon = peer.rfind(':');
+  auto worker = self->system().middleman().remote_actor(peer.substr(0, colon),
+                                                         uint16_t(std::stoi(peer.substr(colon + 1))));
+  if (!worker) {
+    spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(worker.error()));
+    return arm_retry(self);
   }
-  if (missing) arm_retry(self);
+  const std::string mine = fingerprint_of(self, st.cfg.local_worker);
+  const std::string theirs = fingerprint_of(self, *worker);
+  if (mine.empty() || theirs.empty()) return arm_retry(self);  // a model still loading
+  if (mine != theirs) {
+    if (!st.refused)
+      spdlog::error("cluster: peer {} serves a different model (fingerprint {}, this node {}); not using it",
+                    peer, theirs, mine);
+    st.refused = true;
+    return arm_retry(self);
+  }
+  st.refused = false;
+  spdlog::info("cluster: connected to peer {} (model {})", peer, mine);
+  self->monitor(*worker);
+  st.worker = *worker;
+  count_peer(self, +1);
+  self->send(st.cfg.registry, vl_peer_atom::value, *worker);
 }
 
 caf::behavior connector_behavior(connector_ptr self, peer_connector_config cfg) {
   self->state.cfg = std::move(cfg);
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
-    for (auto it = st.connected.begin(); it != st.connected.end(); ++it) {
-      if (it->second.address() != dm.source) continue;
-      spdlog::warn("cluster: lost peer {}; reconnecting", it->first);
-      st.connected.erase(it);
-      count_peer(self, -1);
-      break;
-    }
+    if (!st.worker || st.worker.address() != dm.source) return;
+    spdlog::warn("cluster: lost peer {}; reconnecting", st.cfg.peer);
+    st.worker = nullptr;
+    count_peer(self, -1);
     arm_retry(self);
   });
   self->send(self, vl_connect_atom::value);
   return {
       [=](vl_connect_atom) {
         self->state.retry_armed = false;
-        connect_missing(self);
+        if (!self->state.worker) try_connect(self);
       },
   };
 }

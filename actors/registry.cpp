@@ -40,7 +40,8 @@ caf::actor pick_worker(registry_ptr self, const generation_job& job) {
   for (size_t i = 0; i < n; ++i) {
     const size_t k = (first + i) % n;
     const caf::actor& w = k == 0 ? st.cfg.worker : st.peers[k - 1];
-    const int64_t load = st.busy.count(w.address()) ? st.busy[w.address()] : 0;
+    const auto it = st.busy.find(w.address());
+    const int64_t load = it == st.busy.end() ? 0 : it->second;
     if (!best || load < best_load) {
       best = w;
       best_load = load;

@@ -91,7 +91,7 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   // that drops packets, and that must not hold up the other peers.
   for (const auto& peer : s.cluster_peers)
     connectors_.push_back(
-        spawn_peer_connector(sys, {{peer}, registry_, worker_, &metrics_, std::chrono::milliseconds(2000)}));
+        spawn_peer_connector(sys, {peer, registry_, worker_, &metrics_, std::chrono::milliseconds(2000)}));
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }

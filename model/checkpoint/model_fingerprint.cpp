@@ -44,7 +44,7 @@ void hash_file(uint64_t& h, const std::filesystem::path& path, std::streamsize l
 std::string model_fingerprint(const std::string& model_dir) {
   const std::filesystem::path dir(model_dir);
   uint64_t h = 14695981039346656037ull;
-  hash_file(h, dir / "config.json", k_weight_prefix * 16, true);
+  hash_file(h, dir / "config.json", std::numeric_limits<std::streamsize>::max(), true);
   hash_file(h, dir / "tokenizer.json", std::numeric_limits<std::streamsize>::max(), true);
   std::vector<std::filesystem::path> shards;
   for (const auto& e : std::filesystem::directory_iterator(dir))

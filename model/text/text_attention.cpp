@@ -10,12 +10,6 @@
 namespace vlserve::model {
 namespace {
 
-// The attention products: float32 tensors through batched_matmul (row-blocked when batch
-// invariant), reduced precision on CPU in float32 (see matmul_f32_on_cpu).
-at::Tensor product(const at::Tensor& a, const at::Tensor& b, compute_mode mode) {
-  return a.scalar_type() == at::kFloat ? batched_matmul(a, b, mode) : matmul_f32_on_cpu(a, b);
-}
-
 // One sequence: q [n, H, d], k/v [n, KV, d] -> [n, H*d]. Cache index (not M-RoPE position) decides
 // causality: the query at cache index past+i sees keys 0..past+i.
 at::Tensor attend_one(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
@@ -35,7 +29,7 @@ at::Tensor attend_one(const at::Tensor& q, const at::Tensor& k, const at::Tensor
 
   // Query head h uses kv head h / group: group the heads so one bmm per kv head covers them.
   const at::Tensor qg = q.permute({1, 0, 2}).reshape({kv_heads, group * n, dim});
-  at::Tensor scores = product(qg, keys.transpose(1, 2), mode) * scale;  // [KV, group*n, total]
+  at::Tensor scores = batched_matmul(qg, keys.transpose(1, 2), mode) * scale;  // [KV, group*n, total]
   if (n > 1 || invariant) {
     const auto opts = at::TensorOptions().dtype(at::kLong).device(q.device());
     const at::Tensor qi = at::arange(past, past + n, opts).unsqueeze(1);  // [n, 1]
@@ -46,7 +40,7 @@ at::Tensor attend_one(const at::Tensor& q, const at::Tensor& k, const at::Tensor
                  .view({kv_heads, group * n, total});
   }
   const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-  const at::Tensor out = product(probs, values, mode);  // [KV, group*n, d]
+  const at::Tensor out = batched_matmul(probs, values, mode);  // [KV, group*n, d]
   return out.reshape({heads, n, dim}).permute({1, 0, 2}).reshape({n, heads * dim});
 }
 

@@ -115,7 +115,7 @@ at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b, compute_mode
   if (blocked(a, mode)) {
     return by_row_blocks(a, 1, [&](const at::Tensor& blk) { return at::bmm(blk, b); });
   }
-  return at::bmm(a, b);
+  return matmul_f32_on_cpu(a, b);
 }
 
 at::Tensor matmul_f32_on_cpu(const at::Tensor& a, const at::Tensor& b) {

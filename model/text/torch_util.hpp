@@ -36,7 +36,8 @@ inline constexpr int64_t k_invariant_rows = 8;
 // bf16 weights with 1 to 8 rows of x on CPU go through kernels::gemv_linear (bf16_linear.hpp).
 at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                  compute_mode mode);
-// Batched matmul a [B, M, K] x b [B, K, N]; row-blocked like dense() when batch invariant.
+// Batched matmul a [B, M, K] x b [B, K, N]; row-blocked like dense() when batch invariant, and
+// in float32 for bf16/f16 on CPU (matmul_f32_on_cpu).
 at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b, compute_mode mode);
 // at::matmul, but bf16/f16 operands on CPU are multiplied in float32 and the result cast back:
 // libtorch's reduced-precision matmul without AVX512-BF16 runs at ~1 GFLOP/s, and the float32
