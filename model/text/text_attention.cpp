@@ -4,6 +4,7 @@
 #include <limits>
 #include <tuple>
 
+#include "model/text/kernels/cpu_attention.hpp"
 #include "model/text/kv_cache.hpp"
 #include "model/text/torch_util.hpp"
 
@@ -20,6 +21,11 @@ at::Tensor attend_one(const at::Tensor& q, const at::Tensor& k, const at::Tensor
   auto [keys, values] = cache.append(layer, k.permute({1, 0, 2}), v.permute({1, 0, 2}));
   int64_t total = past + n;
   const bool invariant = mode.batch_invariant;
+  // On CPU the blocked kernel never builds the [heads, n, total] score matrix (at 2,048 prompt
+  // tokens that matrix and its float32 copies cost more than the layer's weights did).
+  if (!invariant && kernels::cpu_attention_applicable(q, keys, values)) {
+    return kernels::cpu_attention(q, keys, values, past, scale);
+  }
   if (invariant) {
     // Attend over the whole allocation (masked past the query) so the softmax and p x V
     // reductions have the same length however the sequence was chunked or batched.

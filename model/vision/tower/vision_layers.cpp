@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/text/kernels/cpu_attention.hpp"
 #include "model/text/torch_util.hpp"
 
 namespace vlserve::model::vision {
@@ -37,6 +38,11 @@ at::Tensor apply_rotary(const at::Tensor& x, const rotary_tables& r) {
 // q, k, v [heads, S, head_dim] of one segment -> [S, heads·head_dim]. Softmax in float32 (eager).
 at::Tensor segment_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, double scale) {
   const int64_t s = q.size(1);
+  // On CPU the blocked kernel streams over the keys instead of materialising the scores.
+  const at::Tensor q_rows = q.transpose(0, 1);  // [S, heads, head_dim] view
+  if (kernels::cpu_attention_applicable(q_rows, k, v)) {
+    return kernels::cpu_attention(q_rows, k, v, -1, scale);
+  }
   const at::Tensor kt = k.transpose(1, 2);
   std::vector<at::Tensor> outs;
   for (int64_t begin = 0; begin < s; begin += k_query_block) {
