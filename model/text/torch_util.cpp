@@ -6,6 +6,7 @@
 
 #include "model/checkpoint/checkpoint_error.hpp"
 #include "model/text/kernels/bf16_linear.hpp"
+#include "model/text/kernels/widened_linear.hpp"
 
 namespace vlserve::model {
 
@@ -103,6 +104,8 @@ at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor
   // bf16 weights on CPU: for decode steps libtorch streams the weights at about half the memory
   // bandwidth, the GEMV kernel close to all of it; without AVX512-BF16 the kernel also runs
   // prompt chunks (libtorch's bf16 GEMM falls back to ~1 GFLOP/s there).
+  // Prompt chunks of 128+ rows without AVX512-BF16: float32 BLAS GEMM over a widened weight.
+  if (kernels::widened_linear_applicable(x, weight, bias)) return kernels::widened_linear(x, weight, bias);
   if (kernels::gemv_linear_applicable(x, weight, bias)) return kernels::gemv_linear(x, weight, bias);
   if (x.dim() == 2 && x.size(0) == 1 && x.scalar_type() == at::kFloat && x.is_cpu()) {
     at::Tensor y = at::mv(weight, x[0]).unsqueeze(0);
