@@ -1,6 +1,7 @@
 // `vlserve bench`: prompt and decode throughput of the engine next to the machine's limits measured
 // in the same run (memory bandwidth for decode, GEMM peak for prefill), as a table and a JSON line.
 // The machines are shared: numbers are medians, and the load average is printed with them.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -17,18 +18,19 @@ namespace {
 
 const char* const k_usage =
     "usage: vlserve bench --model DIR [--dtype bfloat16|float32] [--device cpu|cuda] "
-    "[--batches 1,4,8] [--prompt 512] [--decode 32] [--context 64] [--repeat 5] "
+    "[--batches 1,4,8] [--prompt 512[,2048,...]] [--chunk 512] [--decode 32] [--context 64] [--repeat 5] "
     "[--bandwidth-mib 256]";
 
 struct bench_args {
   std::string model_dir, dtype = "bfloat16", device = "cpu";
   std::vector<int64_t> batches{1, 4, 8};
+  std::vector<int64_t> prompts{512};
   model::engine_bench_options run;
   size_t bandwidth_bytes = size_t(256) << 20;
 };
 
 bench_args parse_args(const std::vector<std::string>& args) {
-  const auto f = parse_flags(args, {"--model", "--dtype", "--device", "--batches", "--prompt",
+  const auto f = parse_flags(args, {"--model", "--dtype", "--device", "--batches", "--prompt", "--chunk",
                                     "--decode", "--context", "--repeat", "--bandwidth-mib"});
   bench_args b;
   if (!f.count("--model")) throw std::invalid_argument("--model is required");
@@ -36,7 +38,8 @@ bench_args parse_args(const std::vector<std::string>& args) {
   if (f.count("--dtype")) b.dtype = f.at("--dtype");
   if (f.count("--device")) b.device = f.at("--device");
   if (f.count("--batches")) b.batches = parse_int_list("--batches", f.at("--batches"), 1, 256);
-  if (f.count("--prompt")) b.run.prompt_tokens = parse_int("--prompt", f.at("--prompt"), 1, 8192);
+  if (f.count("--prompt")) b.prompts = parse_int_list("--prompt", f.at("--prompt"), 1, 32768);
+  if (f.count("--chunk")) b.run.prefill_chunk = parse_int("--chunk", f.at("--chunk"), 0, 32768);
   if (f.count("--decode")) b.run.decode_tokens = parse_int("--decode", f.at("--decode"), 1, 4096);
   if (f.count("--context")) b.run.decode_context = parse_int("--context", f.at("--context"), 1, 4096);
   if (f.count("--repeat")) b.run.repeat = int(parse_int("--repeat", f.at("--repeat"), 1, 1000));
@@ -73,6 +76,8 @@ bench_report run_bench(const bench_args& a) {
   eo.dtype = a.dtype;
   eo.device = a.device;
   eo.max_sequences = 256;
+  // Room for the longest prompt asked for (the engine's default bound is 8,192 tokens).
+  for (int64_t p : a.prompts) eo.max_context = std::max(eo.max_context, p + 1);
   const auto t0 = std::chrono::steady_clock::now();
   model::text_engine engine(a.model_dir, eo);
   r.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -89,8 +94,12 @@ bench_report run_bench(const bench_args& a) {
   g.repeat = a.run.repeat;
   r.gemm = model::measure_gemm_peak(g);
 
-  std::cerr << "bench: prefill of " << a.run.prompt_tokens << " tokens...\n";
-  r.prefill = model::bench_prefill(engine, a.run);
+  for (int64_t p : a.prompts) {
+    std::cerr << "bench: prefill of " << p << " tokens...\n";
+    model::engine_bench_options o = a.run;
+    o.prompt_tokens = p;
+    r.prefill.push_back(model::bench_prefill(engine, o));
+  }
   for (int64_t b : a.batches) {
     std::cerr << "bench: decode at batch " << b << "...\n";
     r.decode.push_back(model::bench_decode(engine, b, a.run));

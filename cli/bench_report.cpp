@@ -42,10 +42,15 @@ void print_table(std::ostream& os, const bench_report& r) {
      << " tok/s\n"
      << "gemm peak  " << fixed(r.gemm.gflops, 1) << " GFLOP/s (" << r.gemm.dtype << ", " << r.gemm.m
      << " x 2048 x 6144) -> prefill bound "
-     << fixed(r.prefill_bound_tokens_per_s(), 1) << " tok/s\n\n"
-     << "prefill    " << r.settings.prompt_tokens << " tokens: " << fixed(r.prefill.median_ms, 1)
-     << " ms, " << fixed(r.prefill.tokens_per_s, 1) << " tok/s, ratio to bound "
-     << fixed(r.prefill.tokens_per_s / r.prefill_bound_tokens_per_s(), 2) << "\n\n"
+     << fixed(r.prefill_bound_tokens_per_s(), 1) << " tok/s\n\n";
+  for (const auto& p : r.prefill) {
+    os << "prefill    " << p.prompt_tokens << " tokens: " << fixed(p.median_ms, 1) << " ms, "
+       << fixed(p.tokens_per_s, 1) << " tok/s, ratio to bound "
+       << fixed(p.tokens_per_s / r.prefill_bound_tokens_per_s(), 2) << "\n";
+  }
+  os << "           (chunks of "
+     << (r.settings.prefill_chunk > 0 ? std::to_string(r.settings.prefill_chunk) : "all")
+     << " tokens per step, median of " << r.settings.repeat << ")\n\n"
      << "decode (" << r.settings.decode_tokens << " steps after " << r.settings.decode_context
      << " context tokens, median of " << r.settings.repeat << ")\n"
      << "  batch   step ms   aggregate tok/s   per-seq tok/s   ratio to bound\n";
@@ -74,7 +79,10 @@ void print_json_line(std::ostream& os, const bench_report& r) {
   w.Key("threads"), w.Int(r.threads);
   key_str("loadavg_before", r.load_before);
   key_str("loadavg_after", r.load_after);
-  w.Key("prompt_tokens"), w.Int64(r.settings.prompt_tokens);
+  // The first prompt length's figures stay at the top level for scripts that read one.
+  const model::prefill_result first = r.prefill.empty() ? model::prefill_result{} : r.prefill[0];
+  w.Key("prompt_tokens"), w.Int64(first.prompt_tokens);
+  w.Key("prefill_chunk"), w.Int64(r.settings.prefill_chunk);
   w.Key("decode_tokens"), w.Int64(r.settings.decode_tokens);
   w.Key("repeat"), w.Int(r.settings.repeat);
   w.Key("bytes_per_decode_token"), w.Int64(r.weights.bytes_per_decode_token());
@@ -86,8 +94,19 @@ void print_json_line(std::ostream& os, const bench_report& r) {
   key_num("gemm_gflops", r.gemm.gflops);
   w.Key("gemm_rows"), w.Int64(r.gemm.m);
   key_num("prefill_bound_tok_s", r.prefill_bound_tokens_per_s());
-  key_num("prompt_tok_s", r.prefill.tokens_per_s);
-  key_num("prefill_ratio", r.prefill.tokens_per_s / r.prefill_bound_tokens_per_s());
+  key_num("prompt_tok_s", first.tokens_per_s);
+  key_num("prefill_ratio", first.tokens_per_s / r.prefill_bound_tokens_per_s());
+  w.Key("prefill");
+  w.StartArray();
+  for (const auto& p : r.prefill) {
+    w.StartObject();
+    w.Key("prompt_tokens"), w.Int64(p.prompt_tokens);
+    key_num("median_ms", p.median_ms);
+    key_num("tok_s", p.tokens_per_s);
+    key_num("ratio", p.tokens_per_s / r.prefill_bound_tokens_per_s());
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("decode");
   w.StartArray();
   for (const auto& d : r.decode) {

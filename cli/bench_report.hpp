@@ -22,7 +22,7 @@ struct bench_report {
   model::weight_traffic weights;
   model::bandwidth_result bandwidth_before, bandwidth_after;
   model::gemm_result gemm;
-  model::prefill_result prefill;
+  std::vector<model::prefill_result> prefill;  // one per --prompt length, in the order given
   std::vector<model::decode_result> decode;
 
   // Mean of the two triad medians, in bytes/s: the bandwidth the decode ratios use.

@@ -1,5 +1,6 @@
 #include "model/bench/engine_bench.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <stdexcept>
@@ -17,7 +18,7 @@ double ms_since(clock_type::time_point t0) {
 }
 
 void check(const engine_bench_options& o) {
-  if (o.prompt_tokens < 1 || o.decode_tokens < 1 || o.decode_context < 1)
+  if (o.prompt_tokens < 1 || o.decode_tokens < 1 || o.decode_context < 1 || o.prefill_chunk < 0)
     throw std::invalid_argument("bench: --prompt, --decode and the decode context must be >= 1");
   if (o.repeat < 1 || o.repeat > 1000) throw std::invalid_argument("bench: --repeat must be 1..1000");
 }
@@ -45,17 +46,25 @@ prefill_result bench_prefill(text_engine& engine, const engine_bench_options& op
   std::mt19937_64 rng(options.seed);
   std::vector<double> ms;
   // One untimed run first: oneDNN creates its kernels for a new shape on first use.
+  const int64_t n = options.prompt_tokens;
+  const int64_t per_step = options.prefill_chunk > 0 ? options.prefill_chunk : n;
   for (int r = 0; r <= options.repeat; ++r) {
     sequence_set seqs{engine, {engine.create_sequence()}};
-    sequence_chunk chunk;
-    chunk.seq = seqs.ids[0];
-    chunk.tokens = random_tokens(rng, options.prompt_tokens, engine.vocab_size());
-    chunk.logits_last = 1;
+    const std::vector<int64_t> prompt = random_tokens(rng, n, engine.vocab_size());
     const auto t0 = clock_type::now();
-    engine.step({chunk});
+    // As the server reads a prompt: chunks of PREFILL_CHUNK tokens, logits after the last one.
+    for (int64_t start = 0; start < n; start += per_step) {
+      sequence_chunk chunk;
+      chunk.seq = seqs.ids[0];
+      const int64_t len = std::min(per_step, n - start);
+      chunk.tokens.assign(prompt.begin() + start, prompt.begin() + start + len);
+      chunk.logits_last = start + len == n ? 1 : 0;
+      engine.step({chunk});
+    }
     if (r > 0) ms.push_back(ms_since(t0));
   }
   prefill_result out;
+  out.prompt_tokens = n;
   out.median_ms = median(ms);
   out.tokens_per_s = double(options.prompt_tokens) / (out.median_ms / 1000.0);
   return out;

@@ -12,6 +12,7 @@ namespace vlserve::model {
 
 struct engine_bench_options {
   int64_t prompt_tokens = 512;   // prefill length, logits for the last token only
+  int64_t prefill_chunk = 512;   // prompt tokens per engine step (the server's PREFILL_CHUNK); 0 = all
   int64_t decode_tokens = 32;    // timed decode steps per repeat
   int64_t decode_context = 64;   // tokens each sequence holds before decode starts
   int repeat = 5;                // 1..1000; medians reported
@@ -19,6 +20,7 @@ struct engine_bench_options {
 };
 
 struct prefill_result {
+  int64_t prompt_tokens = 0;
   double median_ms = 0;
   double tokens_per_s = 0;  // prompt_tokens / median time
 };
