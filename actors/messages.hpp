@@ -51,11 +51,13 @@ struct usage_counts {
   int32_t prompt_tokens = 0;
   int32_t completion_tokens = 0;
   int32_t reasoning_tokens = 0;
+  int32_t cached_tokens = 0;  // prompt tokens reused from the prefix cache
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, usage_counts& x) {
-  return f(caf::meta::type_name("usage_counts"), x.prompt_tokens, x.completion_tokens, x.reasoning_tokens);
+  return f(caf::meta::type_name("usage_counts"), x.prompt_tokens, x.completion_tokens, x.reasoning_tokens,
+           x.cached_tokens);
 }
 
 // One entry of a session's event log; event `index` is SSE id `<session>:<index>`.

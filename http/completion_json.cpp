@@ -29,6 +29,11 @@ void put_usage(writer& w, const actors::usage_counts& u) {
   w.Int(u.completion_tokens);
   w.Key("total_tokens");
   w.Int(u.prompt_tokens + u.completion_tokens);
+  w.Key("prompt_tokens_details");
+  w.StartObject();
+  w.Key("cached_tokens");
+  w.Int(u.cached_tokens);
+  w.EndObject();
   w.Key("completion_tokens_details");
   w.StartObject();
   w.Key("reasoning_tokens");
