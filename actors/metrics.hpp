@@ -42,6 +42,15 @@ struct service_metrics {
   std::atomic<uint64_t> cancelled{0};
   std::atomic<int64_t> kv_cache_tokens{0};
   std::atomic<int64_t> kv_cache_capacity_tokens{0};
+  // The prefix cache (copied from the engine after every step).
+  std::atomic<int64_t> prefix_cache_bytes{0};
+  std::atomic<int64_t> prefix_cache_max_bytes{0};
+  std::atomic<int64_t> prefix_cache_entries{0};
+  std::atomic<int64_t> prefix_cache_held_tokens{0};
+  std::atomic<int64_t> prefix_cache_hits{0};
+  std::atomic<int64_t> prefix_cache_misses{0};
+  std::atomic<int64_t> prefix_cache_reused_tokens{0};
+  std::atomic<int64_t> prefix_cache_evictions{0};
   histogram time_to_first_token;
   histogram inter_token_latency;
   histogram step_seconds;

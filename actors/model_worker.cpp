@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -59,9 +60,18 @@ void load(worker_ptr self) {
       set_phase(self, model_phase::loading,
                 "downloading " + p.current_file + " (" + std::to_string(int(p.percent)) + "%)", p.percent / 100.0);
     });
-    if (st.cfg.engine.device == "cpu")
-      if (const auto free = model::available_memory_bytes())
-        model::check_memory_fits(model::estimate_weight_bytes(dir, st.cfg.engine.dtype), *free, st.cfg.engine.dtype);
+    st.cfg.engine.prefix_cache_bytes = st.cfg.prefix_cache_bytes;
+    if (st.cfg.engine.device == "cpu") {
+      if (const auto free = model::available_memory_bytes()) {
+        const uint64_t weights = model::estimate_weight_bytes(dir, st.cfg.engine.dtype);
+        model::check_memory_fits(weights, *free, st.cfg.engine.dtype);
+        // auto: a quarter of what the weights leave free, at most 4 GiB.
+        if (st.cfg.prefix_cache_bytes < 0)
+          st.cfg.engine.prefix_cache_bytes =
+              int64_t(std::min<uint64_t>(*free > weights ? (*free - weights) / 4 : 0, uint64_t(4) << 30));
+      }
+    }
+    if (st.cfg.engine.prefix_cache_bytes < 0) st.cfg.engine.prefix_cache_bytes = int64_t(1) << 30;
     set_phase(self, model_phase::loading, "loading weights from " + dir, 0.99);
     spdlog::info("loading model from {}", dir);
     st.engine = std::make_unique<model::text_engine>(dir, st.cfg.engine);
@@ -143,6 +153,15 @@ void run_step(worker_ptr self) {
   m.running_sequences = int64_t(st.runner->running());
   m.queued_sequences = int64_t(st.runner->queued());
   m.kv_cache_tokens = st.runner->cached_tokens();
+  const model::prefix_cache_figures pc = st.engine->prefix_cache();
+  m.prefix_cache_bytes = pc.bytes;
+  m.prefix_cache_max_bytes = pc.max_bytes;
+  m.prefix_cache_entries = pc.entries;
+  m.prefix_cache_held_tokens = pc.held_tokens;
+  m.prefix_cache_hits = pc.hits;
+  m.prefix_cache_misses = pc.misses;
+  m.prefix_cache_reused_tokens = pc.reused_tokens;
+  m.prefix_cache_evictions = pc.evictions;
   if (!st.runner->idle()) schedule_step(self);
 }
 

@@ -35,7 +35,7 @@ std::optional<stream_event> to_stream_event(const model::runner_event& ev, int32
     out.logprobs.push_back(std::move(t));
   }
   if (ev.finished) {
-    out.usage = {ev.prompt_tokens, ev.completion_tokens, ev.reasoning_tokens};
+    out.usage = {ev.prompt_tokens, ev.completion_tokens, ev.reasoning_tokens, ev.cached_tokens};
     if (!ev.error.empty()) {
       out.finish_reason = "error";
       out.error_status = 500;

@@ -185,6 +185,16 @@ std::vector<variable> make_table() {
   add("PREFILL_CHUNK", "Prompt tokens read per engine step, shared by new requests (16..65536)", false,
       [](const std::string& v, settings& s) { s.prefill_chunk = parse_int("PREFILL_CHUNK", v, 16, 65536); },
       [](const settings& s) { return std::to_string(s.prefill_chunk); });
+  add("PREFIX_CACHE_BYTES",
+      "KV cache kept for later requests that start the same way: auto (a quarter of the memory left "
+      "after the weights, at most 4 GiB), 0 = off, or bytes (0..1099511627776)",
+      false,
+      [](const std::string& v, settings& s) {
+        s.prefix_cache_bytes = v == "auto" ? -1 : parse_int("PREFIX_CACHE_BYTES", v, 0, 1ll << 40);
+      },
+      [](const settings& s) {
+        return s.prefix_cache_bytes < 0 ? std::string("auto") : std::to_string(s.prefix_cache_bytes);
+      });
   add("MAX_REQUEST_BYTES", "Largest accepted HTTP request, headers included (4096..1073741824)", false,
       [](const std::string& v, settings& s) {
         s.max_request_bytes = parse_int("MAX_REQUEST_BYTES", v, 4096, 1ll << 30);

@@ -1,12 +1,17 @@
 #include "http/metrics_text.hpp"
 
+#include <cmath>
 #include <sstream>
 
 namespace vlserve::http {
 namespace {
 
 void counter(std::ostringstream& o, const char* name, const char* help, double v, const char* type = "counter") {
-  o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n" << name << " " << v << "\n";
+  o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n" << name << " ";
+  // Whole numbers print in full (a byte count of 67108864 must not become 6.71089e+07).
+  if (std::fabs(v) < 9e15 && v == std::floor(v)) o << int64_t(v);
+  else o << v;
+  o << "\n";
 }
 
 void histogram(std::ostringstream& o, const char* name, const char* help, const actors::histogram& h) {
@@ -39,6 +44,22 @@ std::string metrics_text(const actors::service_metrics& m) {
   counter(o, "vlserve_kv_cache_tokens", "Tokens held in KV caches", double(m.kv_cache_tokens.load()), "gauge");
   counter(o, "vlserve_kv_cache_capacity_tokens", "KV cache token capacity",
           double(m.kv_cache_capacity_tokens.load()), "gauge");
+  counter(o, "vlserve_prefix_cache_bytes", "KV bytes held by the prefix cache",
+          double(m.prefix_cache_bytes.load()), "gauge");
+  counter(o, "vlserve_prefix_cache_max_bytes", "Prefix cache bound (PREFIX_CACHE_BYTES)",
+          double(m.prefix_cache_max_bytes.load()), "gauge");
+  counter(o, "vlserve_prefix_cache_entries", "Histories held by the prefix cache",
+          double(m.prefix_cache_entries.load()), "gauge");
+  counter(o, "vlserve_prefix_cache_tokens", "Tokens held by the prefix cache",
+          double(m.prefix_cache_held_tokens.load()), "gauge");
+  counter(o, "vlserve_prefix_cache_hits_total", "Prompts that started from a cached prefix",
+          double(m.prefix_cache_hits.load()));
+  counter(o, "vlserve_prefix_cache_misses_total", "Prompts with no cached prefix",
+          double(m.prefix_cache_misses.load()));
+  counter(o, "vlserve_prefix_cache_reused_tokens_total", "Prompt tokens reused instead of recomputed",
+          double(m.prefix_cache_reused_tokens.load()));
+  counter(o, "vlserve_prefix_cache_evictions_total", "Histories evicted from the prefix cache",
+          double(m.prefix_cache_evictions.load()));
   histogram(o, "vlserve_time_to_first_token_seconds", "Admission to first token", m.time_to_first_token);
   histogram(o, "vlserve_inter_token_latency_seconds", "Gap between tokens of a sequence", m.inter_token_latency);
   histogram(o, "vlserve_step_seconds", "Duration of one batched step", m.step_seconds);

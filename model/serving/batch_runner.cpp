@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "model/serving/step_plan.hpp"
+#include "model/text/prompt_cache_keys.hpp"
 
 namespace vlserve::model {
 
@@ -12,6 +13,8 @@ struct batch_runner::live_sequence {
   sequence_input input;
   sequence_decoder decoder;
   int64_t prompt_done = 0;  // prompt tokens already in the cache
+  int64_t reused = 0;       // of those, copied from the prefix cache
+  std::vector<uint64_t> keys;  // prefix-cache key of every prompt row
 
   live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok)
       : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings) {}
@@ -58,9 +61,22 @@ runner_event batch_runner::make_event(ticket id, live_sequence& s, sequence_delt
   ev.finished = delta.finish != finish_reason::none;
   ev.delta = std::move(delta);
   ev.prompt_tokens = int(s.input.prompt_ids.size());
+  ev.cached_tokens = int(s.reused);
   ev.completion_tokens = int(s.decoder.generated_ids().size());
   ev.reasoning_tokens = s.decoder.reasoning_tokens();
   return ev;
+}
+
+void batch_runner::release(live_sequence& s, bool reusable) {
+  if (!reusable || s.keys.empty()) return engine_.free_sequence(s.engine_seq);
+  // The cache holds the prompt rows read so far, then every generated token but the last (sampled,
+  // never fed back): exactly what the next turn of a chat sends again.
+  std::vector<uint64_t> keys(s.keys.begin(), s.keys.begin() + s.prompt_done);
+  if (s.prompt_remaining() == 0) {
+    const auto& gen = s.decoder.generated_ids();
+    if (!gen.empty()) keys.insert(keys.end(), gen.begin(), gen.end() - 1);
+  }
+  engine_.retain_sequence(s.engine_seq, std::move(keys));
 }
 
 std::vector<runner_event> batch_runner::take_cancels() {
@@ -80,7 +96,7 @@ std::vector<runner_event> batch_runner::take_cancels() {
     if (it == active_.end()) continue;  // already finished: cancel raced the end
     auto ev = make_event(id, *it->second, it->second->decoder.finish_early());
     ev.finished = ev.cancelled = true;
-    engine_.free_sequence(it->second->engine_seq);
+    release(*it->second, true);
     active_.erase(it);
     out.push_back(std::move(ev));
   }
@@ -97,7 +113,19 @@ void batch_runner::admit() {
     auto [id, input] = std::move(queue_.front());
     queue_.pop_front();
     const auto seq = engine_.create_sequence(input.rope_delta);
-    active_.emplace(id, std::make_unique<live_sequence>(seq, std::move(input), tok_));
+    auto s = std::make_unique<live_sequence>(seq, std::move(input), tok_);
+    if (options_.prefix_cache && engine_.prefix_cache().max_bytes > 0) {
+      // At least the last prompt row is read again: its logits start the answer.
+      const auto total = int64_t(s->input.prompt_ids.size());
+      const visual_injection* visual = s->input.visual.get();
+      s->keys = prompt_cache_keys(s->input.prompt_ids, s->input.positions, visual);
+      // Never end inside a run of vision rows, whether the prompt's last row or the held prefix
+      // (a cancelled prefill may have stopped mid-image) would cut it.
+      const int64_t held = engine_.held_prefix(s->keys, total - 1);
+      s->reused = engine_.restore_prefix(seq, s->keys, reusable_prefix(held, visual));
+      s->prompt_done = s->reused;
+    }
+    active_.emplace(id, std::move(s));
     admission_order_.push_back(id);
   }
 }
@@ -146,7 +174,7 @@ std::vector<runner_event> batch_runner::step() {
       runner_event ev = make_event(entry.id, *it->second, sequence_delta{});
       ev.finished = true;
       ev.error = e.what();
-      engine_.free_sequence(it->second->engine_seq);
+      release(*it->second, false);
       active_.erase(it);
       events.push_back(std::move(ev));
     }
@@ -171,7 +199,7 @@ std::vector<runner_event> batch_runner::step() {
     ev.reasoning_tokens = s.decoder.reasoning_tokens();
     if (was_prefill) ev.prompt_logits = lg.values;
     if (ev.finished) {
-      engine_.free_sequence(s.engine_seq);
+      release(s, true);
       active_.erase(entry.id);
     }
     events.push_back(std::move(ev));

@@ -21,6 +21,7 @@ struct runner_options {
   int64_t prefill_chunk = 512; // prompt tokens per step, shared by all prefilling sequences
   int64_t max_queue = 1024;    // waiting sequences; submit() refuses beyond
   int64_t max_context = 8192;  // the engine's per-sequence bound: prompt + generated tokens
+  bool prefix_cache = true;    // start prompts from the engine's prefix cache (when it has one)
 };
 
 struct sequence_input {
@@ -41,6 +42,7 @@ struct runner_event {
   bool cancelled = false;
   std::string error;  // non-empty: the sequence failed and was dropped
   int prompt_tokens = 0;
+  int cached_tokens = 0;  // prompt tokens reused from the prefix cache (not recomputed)
   int completion_tokens = 0;
   int reasoning_tokens = 0;
   std::vector<float> prompt_logits;  // only on the step that finished the prompt, rows x vocab
@@ -73,6 +75,8 @@ class batch_runner {
   void admit();
   std::vector<runner_event> take_cancels();
   runner_event make_event(ticket id, live_sequence& s, sequence_delta delta);
+  // Frees the sequence's engine state; unless it failed, its cache goes to the prefix cache.
+  void release(live_sequence& s, bool reusable);
 
   text_engine& engine_;
   tokenizer tok_;

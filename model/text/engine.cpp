@@ -2,11 +2,13 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
 #include "model/checkpoint/checkpoint.hpp"
 #include "model/text/kv_cache.hpp"
+#include "model/text/prefix_store.hpp"
 #include "model/text/step_batch.hpp"
 #include "model/text/text_decoder.hpp"
 #include "model/text/torch_util.hpp"
@@ -21,6 +23,7 @@ struct text_engine::impl {
   std::unique_ptr<text_decoder> decoder;
   std::map<sequence_id, std::unique_ptr<sequence_state>> sequences;
   sequence_id next_id = 1;
+  std::unique_ptr<prefix_store> prefixes;
 
   sequence_state& find(sequence_id seq) const {
     auto it = sequences.find(seq);
@@ -33,12 +36,15 @@ struct text_engine::impl {
 
 text_engine::text_engine(const std::string& model_dir, const engine_options& options)
     : impl_(std::make_unique<impl>()) {
-  if (options.max_context <= 0 || options.kv_chunk <= 0 || options.max_sequences <= 0) {
-    throw std::invalid_argument("engine options: max_context, kv_chunk and max_sequences must be > 0");
+  if (options.max_context <= 0 || options.kv_chunk <= 0 || options.max_sequences <= 0 ||
+      options.prefix_cache_bytes < 0) {
+    throw std::invalid_argument(
+        "engine options: max_context, kv_chunk and max_sequences must be > 0, prefix_cache_bytes >= 0");
   }
   c10::InferenceMode guard;
   impl& m = *impl_;
   m.options = options;
+  m.prefixes = std::make_unique<prefix_store>(options.prefix_cache_bytes);
   m.tensor_options = at::TensorOptions()
                          .device(parse_device(options.device))
                          .dtype(parse_compute_dtype(options.dtype));
@@ -80,6 +86,34 @@ void text_engine::set_rope_delta(sequence_id seq, int64_t rope_delta) {
 }
 
 void text_engine::free_sequence(sequence_id seq) { impl_->sequences.erase(seq); }
+
+int64_t text_engine::restore_prefix(sequence_id seq, const std::vector<uint64_t>& keys,
+                                    int64_t limit) {
+  c10::InferenceMode guard;
+  impl& m = *impl_;
+  sequence_state& s = m.find(seq);
+  if (!m.prefixes->enabled() || s.cache.length() != 0) return 0;
+  const int64_t bound = std::max<int64_t>(0, std::min<int64_t>(limit, int64_t(keys.size())));
+  return m.prefixes->restore(keys, bound, s.cache);
+}
+
+int64_t text_engine::held_prefix(const std::vector<uint64_t>& keys, int64_t limit) const {
+  if (!impl_->prefixes->enabled() || limit <= 0) return 0;
+  return impl_->prefixes->longest(keys, std::min<int64_t>(limit, int64_t(keys.size())));
+}
+
+void text_engine::retain_sequence(sequence_id seq, std::vector<uint64_t> keys) {
+  impl& m = *impl_;
+  auto it = m.sequences.find(seq);
+  if (it == m.sequences.end()) return;
+  if (m.prefixes->enabled()) m.prefixes->retain(std::move(keys), std::move(it->second->cache));
+  m.sequences.erase(it);
+}
+
+prefix_cache_figures text_engine::prefix_cache() const {
+  const prefix_cache_stats& s = impl_->prefixes->stats();
+  return {s.max_bytes, s.bytes, s.entries, s.held_tokens, s.hits, s.misses, s.reused_tokens, s.evictions};
+}
 
 bool text_engine::has_sequence(sequence_id seq) const { return impl_->sequences.count(seq) != 0; }
 

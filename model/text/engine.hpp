@@ -27,6 +27,14 @@ struct engine_options {
   // on what else is in the step (bit-identical batching, for tests and golden dumps). Costs
   // prefill speed (weights are read once per 8 rows); decode batches of <= 8 are unaffected.
   bool batch_invariant = false;
+  // Prefix cache bound in bytes (model/text/prefix_store.hpp); 0 = off.
+  int64_t prefix_cache_bytes = 0;
+};
+
+// What the prefix cache holds and has done (for /metrics).
+struct prefix_cache_figures {
+  int64_t max_bytes = 0, bytes = 0, entries = 0, held_tokens = 0;
+  int64_t hits = 0, misses = 0, reused_tokens = 0, evictions = 0;
 };
 
 using sequence_id = uint64_t;
@@ -71,6 +79,15 @@ class text_engine {
   void set_rope_delta(sequence_id seq, int64_t rope_delta);
   // Frees the sequence and its cache memory; unknown ids are ignored (cancel may race a finish).
   void free_sequence(sequence_id seq);
+  // Prefix cache. restore_prefix starts an empty sequence from the longest held prefix of `keys`
+  // (at most `limit` tokens) and returns how many tokens it reused (0 when off or on a miss);
+  // the caller then feeds the prompt from that index on. retain_sequence frees the sequence but
+  // keeps its cache for later requests when `keys` keys every cached token (else just frees it).
+  int64_t restore_prefix(sequence_id seq, const std::vector<uint64_t>& keys, int64_t limit);
+  // How many tokens restore_prefix would reuse (no copy, no statistics).
+  int64_t held_prefix(const std::vector<uint64_t>& keys, int64_t limit) const;
+  void retain_sequence(sequence_id seq, std::vector<uint64_t> keys);
+  prefix_cache_figures prefix_cache() const;
   bool has_sequence(sequence_id seq) const;
   size_t sequence_count() const;
   int64_t sequence_length(sequence_id seq) const;    // tokens in its cache

@@ -52,3 +52,19 @@ std::pair<at::Tensor, at::Tensor> kv_cache::append(int64_t layer, const at::Tens
 }
 
 }  // namespace vlserve::model
+
+namespace vlserve::model {
+
+void kv_cache::copy_prefix(const kv_cache& from, int64_t n) {
+  if (length_ != 0 || n < 0 || n > from.length_ || from.k_.size() != k_.size())
+    throw std::logic_error("kv_cache::copy_prefix needs an empty cache and a long enough source");
+  if (n == 0) return;
+  reserve_extra(n);
+  for (size_t i = 0; i < k_.size(); ++i) {
+    k_[i].narrow(1, 0, n).copy_(from.k_[i].narrow(1, 0, n));
+    v_[i].narrow(1, 0, n).copy_(from.v_[i].narrow(1, 0, n));
+  }
+  length_ = n;
+}
+
+}  // namespace vlserve::model

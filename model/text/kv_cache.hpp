@@ -32,6 +32,9 @@ class kv_cache {
   // the first length + n entries. Nothing is committed until commit(n).
   std::pair<at::Tensor, at::Tensor> append(int64_t layer, const at::Tensor& k, const at::Tensor& v);
   void commit(int64_t n) { length_ += n; }
+  // Starts an empty cache from the first n tokens of `from` (same shape): the prefix cache's copy.
+  // Throws std::logic_error when this cache is not empty or `from` holds fewer than n tokens.
+  void copy_prefix(const kv_cache& from, int64_t n);
   // The whole allocated K/V of `layer` ([kv_heads, capacity, head_dim]); entries past the written
   // ones are zeros or finite leftovers of an uncommitted step, never NaN.
   std::pair<at::Tensor, at::Tensor> buffers(int64_t layer) const {

@@ -1,0 +1,90 @@
+#include "model/text/prefix_store.hpp"
+
+#include <algorithm>
+
+namespace vlserve::model {
+namespace {
+
+// Shorter histories are cheaper to recompute than to keep.
+constexpr int64_t k_min_retained_tokens = 16;
+// Bounds the linear scans of restore() and retain() however small the entries are.
+constexpr int64_t k_max_entries = 512;
+
+int64_t common_prefix(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  const auto n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return int64_t(i);
+}
+
+}  // namespace
+
+std::list<prefix_store::entry>::const_iterator prefix_store::best_match(
+    const std::vector<uint64_t>& keys, int64_t limit, int64_t& length) const {
+  auto best = entries_.end();
+  length = 0;
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    const int64_t n = std::min(common_prefix(it->keys, keys), limit);
+    if (n > length) best = it, length = n;
+  }
+  return best;
+}
+
+int64_t prefix_store::longest(const std::vector<uint64_t>& keys, int64_t limit) const {
+  int64_t length = 0;
+  best_match(keys, limit, length);
+  return length;
+}
+
+int64_t prefix_store::restore(const std::vector<uint64_t>& keys, int64_t limit, kv_cache& into) {
+  int64_t best_len = 0;
+  const auto best = best_match(keys, limit, best_len);
+  if (best_len == 0) {
+    ++stats_.misses;
+    return 0;
+  }
+  into.copy_prefix(best->cache, best_len);
+  entries_.splice(entries_.begin(), entries_, best);
+  ++stats_.hits;
+  stats_.reused_tokens += best_len;
+  return best_len;
+}
+
+void prefix_store::retain(std::vector<uint64_t> keys, kv_cache&& cache) {
+  const auto n = int64_t(keys.size());
+  if (!enabled() || n < k_min_retained_tokens || n != cache.length() || cache.bytes() > stats_.max_bytes)
+    return;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const int64_t shared = common_prefix(it->keys, keys);
+    if (shared == n) {  // an entry already holds all of it: refresh that one instead
+      entries_.splice(entries_.begin(), entries_, it);
+      return;
+    }
+    if (shared == int64_t(it->keys.size())) {  // the new one covers this entry
+      stats_.bytes -= it->cache.bytes();
+      stats_.held_tokens -= int64_t(it->keys.size());
+      --stats_.entries;
+      it = entries_.erase(it);
+      continue;
+    }
+    ++it;
+  }
+  evict_to(stats_.max_bytes - cache.bytes());
+  stats_.bytes += cache.bytes();
+  stats_.held_tokens += n;
+  ++stats_.entries;
+  entries_.push_front(entry{std::move(keys), std::move(cache)});
+}
+
+void prefix_store::evict_to(int64_t max_bytes) {
+  while (!entries_.empty() && (stats_.bytes > max_bytes || stats_.entries >= k_max_entries)) {
+    const entry& last = entries_.back();
+    stats_.bytes -= last.cache.bytes();
+    stats_.held_tokens -= int64_t(last.keys.size());
+    --stats_.entries;
+    ++stats_.evictions;
+    entries_.pop_back();
+  }
+}
+
+}  // namespace vlserve::model

@@ -1,0 +1,68 @@
+// The prefix cache through the server: the same prompt again, and the next turn of a chat, report
+// reused prompt tokens in usage.prompt_tokens_details.cached_tokens (OpenAI's field) and in
+// /metrics; PREFIX_CACHE_BYTES=0 turns it off.
+#include <gtest/gtest.h>
+
+#include "config/json.hpp"
+#include "tests/e2e/e2e_server.hpp"
+#include "tests/support/http_client.hpp"
+
+using namespace vlserve::testing;
+
+namespace {
+
+const char* const k_system =
+    "You are a careful assistant for a lighthouse museum. Answer briefly and mention the opening "
+    "hours (nine to five, closed on Mondays) whenever a visitor asks about a visit.";
+
+struct usage {
+  int64_t prompt_tokens = -1, cached_tokens = -1;
+};
+
+usage completion_usage(uint16_t port, const std::string& messages) {
+  const auto r = http_request(port, "POST", "/v1/chat/completions",
+                              R"({"max_tokens":6,"temperature":0,"messages":)" + messages + "}");
+  EXPECT_EQ(r.status, 200) << r.body;
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  usage u;
+  if (d.HasParseError() || !d.HasMember("usage")) return u;
+  u.prompt_tokens = d["usage"]["prompt_tokens"].GetInt64();
+  u.cached_tokens = d["usage"]["prompt_tokens_details"]["cached_tokens"].GetInt64();
+  return u;
+}
+
+std::string turn1() {
+  return std::string(R"([{"role":"system","content":")") + k_system +
+         R"("},{"role":"user","content":"When can I visit?"}])";
+}
+
+std::string turn2() {
+  return std::string(R"([{"role":"system","content":")") + k_system +
+         R"("},{"role":"user","content":"When can I visit?"},{"role":"assistant","content":"Nine to five."},)"
+         R"({"role":"user","content":"And on Mondays?"}])";
+}
+
+}  // namespace
+
+TEST(PrefixCache, RepeatedPromptsAndNextTurnsReuseTheHistory) {
+  e2e_server server(fresh_dir("prefix_cache_db"), {{"PREFIX_CACHE_BYTES", "67108864"}}, "prefix_cache.log");
+  const usage first = completion_usage(server.port(), turn1());
+  EXPECT_EQ(first.cached_tokens, 0);
+  const usage again = completion_usage(server.port(), turn1());
+  EXPECT_EQ(again.cached_tokens, first.prompt_tokens - 1) << "all but the last prompt token";
+  const usage next = completion_usage(server.port(), turn2());
+  EXPECT_GT(next.cached_tokens, first.prompt_tokens / 2) << "the system prompt and first question";
+  EXPECT_LT(next.cached_tokens, next.prompt_tokens);
+  EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_hits_total"), 2);
+  EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_misses_total"), 1);
+  EXPECT_GT(metric(server.port(), "vlserve_prefix_cache_bytes"), 0);
+  EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_max_bytes"), 67108864);
+}
+
+TEST(PrefixCache, ZeroBytesTurnsItOff) {
+  e2e_server server(fresh_dir("prefix_cache_off_db"), {{"PREFIX_CACHE_BYTES", "0"}}, "prefix_cache_off.log");
+  completion_usage(server.port(), turn1());
+  EXPECT_EQ(completion_usage(server.port(), turn1()).cached_tokens, 0);
+  EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_bytes"), 0);
+}
