@@ -9,6 +9,11 @@ namespace {
 constexpr int64_t k_min_retained_tokens = 16;
 // Bounds the linear scans of restore() and retain() however small the entries are.
 constexpr int64_t k_max_entries = 512;
+// A held history that a new one shares at least half of, and that differs from it only in its last
+// k_max_dropped_tail tokens or fewer, is dropped for the new one: the next turn of a chat shares all
+// of the previous turn's prompt (its answer's reasoning is not re-sent), and two chats over one
+// long system prompt then hold that prompt once; what is lost is recomputed on a later hit.
+constexpr int64_t k_max_dropped_tail = 512;
 
 int64_t common_prefix(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   const auto n = std::min(a.size(), b.size());
@@ -60,7 +65,8 @@ void prefix_store::retain(std::vector<uint64_t> keys, kv_cache&& cache) {
       entries_.splice(entries_.begin(), entries_, it);
       return;
     }
-    if (shared == int64_t(it->keys.size())) {  // the new one covers this entry
+    const auto held = int64_t(it->keys.size());
+    if (shared == held || (2 * shared >= held && held - shared <= k_max_dropped_tail)) {
       stats_.bytes -= it->cache.bytes();
       stats_.held_tokens -= int64_t(it->keys.size());
       --stats_.entries;

@@ -6,8 +6,9 @@
 //
 // Whole entries, least recently used evicted first. A hit copies the shared prefix into the new
 // sequence's own cache: no running sequence ever reads the store, so eviction needs no pinning.
-// An entry that is a prefix of a newer one is dropped (the newer one covers it); two conversations
-// over one system prompt hold it once per conversation. Model-internal (ATen).
+// An entry that a newer one covers, or shares at least half of and differs from only in a short
+// tail (the previous turn of the same chat; another chat over the same long system prompt), is
+// dropped for the newer one, so a shared prefix is held once. Model-internal (ATen).
 #pragma once
 
 #include <cstdint>

@@ -57,6 +57,7 @@ TEST(PrefixCache, RepeatedPromptsAndNextTurnsReuseTheHistory) {
   EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_hits_total"), 2);
   EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_misses_total"), 1);
   EXPECT_GT(metric(server.port(), "vlserve_prefix_cache_bytes"), 0);
+  EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_entries"), 1) << "turn 2's history replaces turn 1's";
   EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_max_bytes"), 67108864);
 }
 
