@@ -4,7 +4,9 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "actors/model_worker.hpp"
@@ -57,6 +59,16 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   // Cooperative actors (sessions, registry, watchdog) never block: blocking work runs in the
   // detached worker and persister threads (stack-notes §3), so two scheduler threads suffice.
   impl_->cfg.set("scheduler.max-threads", size_t(2));
+  // CAF's idle workers first spin (100 polls), then poll every 50 us (500 times) before they block.
+  // Every token wakes them (event -> session -> persister -> sinks), so on a 2-core machine that
+  // polling preempted the compute threads, and an OpenMP loop waits for its slowest thread. Idle
+  // workers here block on their condition variable right away; an enqueue wakes them.
+  // VLSERVE_SCHEDULER_POLL=caf keeps CAF's defaults (for comparisons).
+  const char* poll = std::getenv("VLSERVE_SCHEDULER_POLL");
+  if (poll == nullptr || std::string(poll) != "caf") {
+    impl_->cfg.set("work-stealing.aggressive-poll-attempts", size_t(1));
+    impl_->cfg.set("work-stealing.moderate-poll-attempts", size_t(1));
+  }
   // What crosses between nodes of a cluster (CAF's io middleman): jobs out, events back.
   impl_->cfg.add_message_type<remote_job>("vl_remote_job");
   impl_->cfg.add_message_type<stream_event>("stream_event");
