@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 
+from sse_chunks import sse_chunks
+
 
 def one_stream(port, index, max_tokens, results):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
@@ -21,16 +23,8 @@ def one_stream(port, index, max_tokens, results):
     response = conn.getresponse()
     first = last = None
     count = 0
-    while True:
-        line = response.fp.readline()
-        if not line:
-            break
-        if not line.startswith(b"data: "):
-            continue
-        data = line[6:].strip()
-        if data == b"[DONE]":
-            break
-        choices = json.loads(data).get("choices") or []
+    for chunk in sse_chunks(response):
+        choices = chunk.get("choices") or []
         delta = choices[0].get("delta", {}) if choices else {}
         if delta.get("reasoning_content") or delta.get("content"):
             last = time.time()
