@@ -13,8 +13,9 @@ struct batch_runner::live_sequence {
   sequence_decoder decoder;
   int64_t prompt_done = 0;  // prompt tokens already in the cache
 
-  live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok)
-      : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings) {}
+  live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok,
+                std::shared_ptr<const grammar::vocab_index> vocab)
+      : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings, std::move(vocab)) {}
   int64_t prompt_remaining() const { return int64_t(input.prompt_ids.size()) - prompt_done; }
 };
 
@@ -97,7 +98,9 @@ void batch_runner::admit() {
     auto [id, input] = std::move(queue_.front());
     queue_.pop_front();
     const auto seq = engine_.create_sequence(input.rope_delta);
-    active_.emplace(id, std::make_unique<live_sequence>(seq, std::move(input), tok_));
+    // The vocabulary trie is built once, when the first constrained sequence arrives.
+    if (input.settings.grammar && !vocab_) vocab_ = std::make_shared<const grammar::vocab_index>(tok_);
+    active_.emplace(id, std::make_unique<live_sequence>(seq, std::move(input), tok_, vocab_));
     admission_order_.push_back(id);
   }
 }
