@@ -4,13 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "config/json.hpp"
 #include "model/tokenizer/tokenizer.hpp"
 #include "tests/e2e/e2e_server.hpp"
 #include "tests/grammar/schema_check.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace vlserve::testing;
@@ -212,5 +217,36 @@ TEST_F(StructuredOutput, WhatCannotBeHonouredIsA400NamingTheParam) {
     const auto d = parse(r.body);
     ASSERT_TRUE(d["error"]["param"].IsString()) << r.body;
     EXPECT_EQ(std::string(d["error"]["param"].GetString()), param) << r.body;
+  }
+}
+
+TEST_F(StructuredOutput, TheOpenAiClientGetsSchemaAnswersAndForcedToolCalls) {
+  std::string node;
+  std::istringstream dirs(std::getenv("PATH") ? std::getenv("PATH") : "");
+  for (std::string dir; node.empty() && std::getline(dirs, dir, ':');)
+    if (std::filesystem::exists(dir + "/node")) node = dir + "/node";
+  ASSERT_FALSE(node.empty()) << "node is not on PATH; run scripts/setup.sh";
+  const char* scripts = std::getenv("VLSERVE_NODE_SCRIPTS");
+  ASSERT_NE(scripts, nullptr) << "VLSERVE_NODE_SCRIPTS is not set (run through meson test)";
+  const auto dir = fresh_dir("openai_structured");
+  const std::string schema = schemas[0];
+  { std::ofstream(dir + "/schema.json") << schema; }
+  child_process client(node, {std::string(scripts) + "/openai_structured.mjs", std::to_string(server_->port()),
+                              dir + "/schema.json", dir + "/out.json"},
+                       {}, dir + "/node.log");
+  ASSERT_EQ(client.wait_for_exit(120000), 0) << client.log();
+  const auto got = parse(read_text(dir + "/out.json"));
+  for (const char* mode : {"schema", "schema_stream"}) {
+    SCOPED_TRACE(mode);
+    EXPECT_STREQ(got[mode]["finish_reason"].GetString(), "stop");
+    EXPECT_EQ(schema_violation(got[mode]["content"].GetString(), schema), "");
+  }
+  for (const char* mode : {"tool", "tool_stream"}) {
+    SCOPED_TRACE(mode);
+    EXPECT_STREQ(got[mode]["finish_reason"].GetString(), "tool_calls");
+    const auto& calls = got[mode]["tool_calls"];
+    ASSERT_EQ(calls.Size(), 1u);
+    EXPECT_STREQ(calls[0]["function"]["name"].GetString(), "get_weather");
+    EXPECT_EQ(schema_violation(calls[0]["function"]["arguments"].GetString(), schema), "");
   }
 }
