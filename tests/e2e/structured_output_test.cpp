@@ -132,7 +132,7 @@ TEST_F(StructuredOutput, ForcedToolCallsNameAnAllowedToolWithValidArguments) {
   const std::string choices[] = {R"("required")", R"({"type":"function","function":{"name":"get_time"}})"};
   for (int c = 0; c < 2; ++c) {
     many(
-        30,
+        20,
         [&](int i) {
           return ask(R"("seed":)" + std::to_string(i) + R"(,"max_tokens":120,"thinking_budget":2,"parallel_tool_calls":false,)" +
                      weather_tools + R"(,"tool_choice":)" + choices[c]);

@@ -107,12 +107,12 @@ TEST(TokenMasker, BoundedArraysAndAnyOf) {
 TEST(TokenMasker, FreeStrings) {
   expect_valid_walks(R"({"type":"object","properties":{"name":{"type":"string"},"nick":{"type":"string"}},
       "required":["name","nick"],"additionalProperties":false})",
-                     20, 1500, 50);
+                     10, 1000, 30);
 }
 
 TEST(TokenMasker, AnyObject) {
-  expect_valid_walks(R"({"type":"object","properties":{"extra":{"type":"object"}},"required":["extra"]})", 10, 1500,
-                     20);
+  expect_valid_walks(R"({"type":"object","properties":{"extra":{"type":"object"}},"required":["extra"]})", 6, 1000,
+                     30);
 }
 
 TEST(TokenMasker, OnlyEosAfterACompleteValue) {
