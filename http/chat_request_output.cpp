@@ -91,7 +91,7 @@ void parse_effort(const json& v, model::chat_request& out) {
   else fields::fail("reasoning_effort", "must be \"low\", \"medium\" or \"high\" (got \"" + e + "\")");
 }
 
-// Qwen3-VL-Thinking's template reads no kwargs of its own: it always opens "<think>". We take
+// Qwen3-VL-Thinking's template reads add_vision_id and always opens "<think>". We take those,
 // thinking_budget (Qwen's API spelling) and enable_thinking=true; anything else would be ignored.
 void parse_template_kwargs(const json& v, model::chat_request& out) {
   fields::object(v, "chat_template_kwargs");
@@ -102,11 +102,14 @@ void parse_template_kwargs(const json& v, model::chat_request& out) {
       if (m.value.IsNull()) continue;
       if (out.thinking_budget) fields::fail(param, "is also given at the top level; send it once");
       out.thinking_budget = fields::integer(m.value, param, 1, max_thinking_budget);
+    } else if (key == "add_vision_id") {
+      out.add_vision_id = fields::boolean(m.value, param);
     } else if (key == "enable_thinking") {
       if (!fields::boolean(m.value, param))
         fields::fail(param, "this Thinking model always reasons; cap it with thinking_budget instead");
     } else {
-      fields::fail(param, "is not a template option of this model; supported: thinking_budget, enable_thinking");
+      fields::fail(param, "is not a template option of this model; supported: add_vision_id, thinking_budget, "
+                         "enable_thinking");
     }
   }
 }

@@ -64,6 +64,7 @@ struct chat_request {
   std::vector<std::pair<std::int32_t, float>> logit_bias;  // token id -> bias in [-100, 100]
   std::optional<std::int64_t> thinking_budget;  // top level or chat_template_kwargs.thinking_budget
   reasoning_effort effort = reasoning_effort::unset;
+  bool add_vision_id = false;  // chat_template_kwargs.add_vision_id: "Picture N: " labels
 
   std::optional<std::string> user;
   std::optional<std::string> session_id;

@@ -11,7 +11,8 @@
 namespace vlserve::model {
 
 inline constexpr int max_top_logprobs = 20;  // OpenAI's limit for top_logprobs
-inline constexpr std::size_t max_logit_bias = 300;  // OpenAI's limit for logit_bias entries
+// OpenAI's 300 logit_bias entries, plus the server's own ban of <tool_call> under tool_choice "none".
+inline constexpr std::size_t max_logit_bias = 301;
 
 struct sampling_params {
   float temperature = 1.0f;         // 0 = greedy (argmax, ties to the lowest id)

@@ -1,5 +1,7 @@
 #include "model/serving/prompt_builder.hpp"
 
+#include <algorithm>
+
 #include "model/chat/chat_template.hpp"
 #include "model/vision/multimodal/expand_prompt.hpp"
 #include "model/vision/multimodal/request_media.hpp"
@@ -123,6 +125,17 @@ void set_output(const chat_request& r, decode_settings& s) {
   }
 }
 
+// tool_choice "none": the template still lists the tools, so the token that opens a call is banned
+// (it wins over a client's own bias for it).
+void ban_tool_calls(const chat_request& r, const tokenizer& tok, sampling_params& sp) {
+  if (r.tools.empty() || r.tool_choice != tool_choice_mode::none) return;
+  const auto id = tok.token_id("<tool_call>");
+  if (!id) return;
+  std::erase_if(sp.logit_bias, [&](const auto& entry) { return entry.first == *id; });
+  sp.logit_bias.insert(std::lower_bound(sp.logit_bias.begin(), sp.logit_bias.end(), std::pair{*id, -100.0f}),
+                       {*id, -100.0f});
+}
+
 }  // namespace
 
 decode_settings decoding_for(const chat_request& r, const prompt_defaults& d) {
@@ -156,12 +169,15 @@ decode_settings decoding_for(const chat_request& r, const prompt_defaults& d) {
 built_prompt build_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& defaults) {
   built_prompt out;
   try {
-    out.text = render_chat_prompt(request.messages, request.tools);
+    template_options options;
+    options.add_vision_id = request.add_vision_id;
+    out.text = render_chat_prompt(request.messages, request.tools, options);
   } catch (const std::invalid_argument& e) {
     throw prompt_error(e.what(), "messages");
   }
   // Settings first: a bad sampling value is reported before any media is fetched.
   out.input.settings = decoding_for(request, defaults);
+  ban_tool_calls(request, tok, out.input.settings.sampling);
   if (vision::has_media(request)) {
     build_media_prompt(request, tok, defaults, out);
     return out;

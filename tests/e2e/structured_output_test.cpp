@@ -180,6 +180,19 @@ TEST_F(StructuredOutput, LogitBiasBansAndForcesTokens) {
   }
 }
 
+TEST_F(StructuredOutput, ToolChoiceNoneBansTheToolCallToken) {
+  // Even a client's +100 on <tool_call> (151657) cannot open a call under tool_choice "none".
+  const auto r = complete(ask(R"("seed":5,"max_tokens":12,"logprobs":true,"logit_bias":{"151657":100},)" +
+                              weather_tools + R"(,"tool_choice":"none")"));
+  const auto& choice = r["choices"][0];
+  EXPECT_STRNE(choice["finish_reason"].GetString(), "tool_calls");
+  for (const auto& t : choice["logprobs"]["content"].GetArray()) EXPECT_STRNE(t["token"].GetString(), "<tool_call>");
+  // The same bias under "auto" does produce the token: the check above can fail.
+  const auto forced = complete(ask(R"("seed":5,"max_tokens":4,"logprobs":true,"logit_bias":{"151657":100},)" +
+                                   weather_tools + R"(,"tool_choice":"auto")"));
+  EXPECT_STREQ(forced["choices"][0]["logprobs"]["content"][0]["token"].GetString(), "<tool_call>");
+}
+
 TEST_F(StructuredOutput, ThinkingBudgetStopsReasoningAndAnAnswerFollows) {
   const std::pair<std::string, int> cases[] = {{R"("thinking_budget":5)", 5},
                                                {R"("thinking_budget":40)", 40},

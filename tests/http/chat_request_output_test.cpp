@@ -55,6 +55,7 @@ TEST(ChatRequestOutput, ReadsThinkingControls) {
                 .thinking_budget,
             7);
   EXPECT_EQ(parse_chat_request(body(R"(,"reasoning_effort":"low")")).effort, model::reasoning_effort::low);
+  EXPECT_TRUE(parse_chat_request(body(R"(,"chat_template_kwargs":{"add_vision_id":true})")).add_vision_id);
   EXPECT_FALSE(parse_chat_request(body(R"(,"parallel_tool_calls":false)")).parallel_tool_calls);
 }
 
@@ -76,7 +77,8 @@ TEST(ChatRequestOutput, EveryUnservableValueNamesItsParam) {
       {R"(,"reasoning_effort":"max")", "reasoning_effort"},
       {R"(,"reasoning_effort":"low","thinking_budget":5)", "reasoning_effort"},
       {R"(,"chat_template_kwargs":{"enable_thinking":false})", "chat_template_kwargs.enable_thinking"},
-      {R"(,"chat_template_kwargs":{"add_vision_id":true})", "chat_template_kwargs.add_vision_id"},
+      {R"(,"chat_template_kwargs":{"tools_in_user_message":true})", "chat_template_kwargs.tools_in_user_message"},
+      {R"(,"chat_template_kwargs":{"add_vision_id":"yes"})", "chat_template_kwargs.add_vision_id"},
       {R"(,"chat_template_kwargs":{"thinking_budget":3},"thinking_budget":3)", "chat_template_kwargs.thinking_budget"},
       {R"(,"parallel_tool_calls":"no")", "parallel_tool_calls"},
       {R"(,"tool_choice":"required")", "tool_choice"},
