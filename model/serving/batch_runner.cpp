@@ -169,7 +169,16 @@ std::vector<runner_event> batch_runner::step() {
     const auto& lg = logits.at(next_logits++);
     const auto vocab = size_t(engine_.vocab_size());
     std::span<const float> last_row(lg.values.data() + (lg.rows - 1) * vocab, vocab);
-    auto ev = make_event(entry.id, s, s.decoder.on_logits(last_row));
+    // A sequence whose decoder fails (invalid logits, an output constraint with no way on) ends
+    // alone with an error; its batch neighbours go on.
+    runner_event ev;
+    try {
+      ev = make_event(entry.id, s, s.decoder.on_logits(last_row));
+    } catch (const std::exception& e) {
+      ev = make_event(entry.id, s, sequence_delta{});
+      ev.finished = true;
+      ev.error = e.what();
+    }
     ev.completion_tokens = int(s.decoder.generated_ids().size());
     ev.reasoning_tokens = s.decoder.reasoning_tokens();
     if (was_prefill) ev.prompt_logits = lg.values;
