@@ -55,8 +55,14 @@ std::span<const float> bias_and_mask(std::span<const float> logits, const sampli
   }
   if (mask) {
     if (mask->size() != b.size()) throw std::invalid_argument("token mask size differs from the logits");
-    for (std::size_t i = 0; i < b.size(); ++i)
-      if (!mask->allows(std::int32_t(i))) b[i] = ninf;
+    // Word by word: a full word (free string text) costs one compare.
+    const auto& words = mask->words();
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      if (words[w] == ~std::uint64_t{0}) continue;
+      const std::size_t end = std::min(b.size(), (w + 1) * 64);
+      for (std::size_t i = w * 64; i < end; ++i)
+        if (!((words[w] >> (i & 63)) & 1)) b[i] = ninf;
+    }
   }
   if (std::none_of(b.begin(), b.end(), [&](float x) { return x > ninf; }))
     throw std::invalid_argument("logit_bias and the output constraint leave no token to sample");

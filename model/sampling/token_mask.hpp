@@ -22,6 +22,8 @@ class token_mask {
     return id >= 0 && std::size_t(id) < size_ && (bits_[std::size_t(id) >> 6] >> (id & 63)) & 1;
   }
   std::size_t size() const { return size_; }
+  // Bit i of word i / 64 is id i; bits past size() are zero.
+  const std::vector<std::uint64_t>& words() const { return bits_; }
   // Also allow every id `other` allows (other may be smaller).
   void merge(const token_mask& other) {
     for (std::size_t i = 0; i < other.bits_.size() && i < bits_.size(); ++i) bits_[i] |= other.bits_[i];
