@@ -81,6 +81,8 @@ void load(worker_ptr self) {
     model::prompt_defaults defaults;
     defaults.max_tokens = st.cfg.max_tokens_default;
     defaults.temperature = st.cfg.temperature_default;
+    defaults.effort_budgets = st.cfg.effort_budgets;
+    defaults.vocab_size = tok.vocab_size();
     defaults.generation = st.engine->generation();
     defaults.max_context = st.cfg.engine.max_context;
     defaults.media = st.cfg.media;
@@ -202,7 +204,12 @@ caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs
       [=](vl_fingerprint_atom) -> std::string { return self->state.fingerprint; },
       [=](vl_admit_atom, remote_job& job, const caf::actor& session) {
         // From a session on another node of the cluster: the same admission as a local job.
-        generation_job local = from_remote(std::move(job));
+        generation_job local;
+        try {
+          local = from_remote(std::move(job));
+        } catch (const std::exception& e) {  // e.g. a schema this node's build cannot compile
+          return send_failure(self, session, 400, e.what());
+        }
         admit(self, local, session);
       },
       [=](vl_cancel_atom, const std::string& session_id) {

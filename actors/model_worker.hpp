@@ -5,6 +5,8 @@
 
 #include <caf/fwd.hpp>
 
+#include <array>
+
 #include "actors/metrics.hpp"
 #include "actors/model_assets.hpp"
 #include "actors/service_state.hpp"
@@ -21,6 +23,7 @@ struct worker_config {
   model::runner_options runner;
   int max_tokens_default = 256;
   double temperature_default = 0.7;
+  std::array<int, 3> effort_budgets{1024, 4096, 16384};  // REASONING_EFFORT_BUDGETS
   std::string served_model_name;  // /v1/models id; the repo id by default
   model::media::media_policy media;  // MEDIA_* settings for request images/videos
   int64_t prefix_cache_bytes = -1;   // PREFIX_CACHE_BYTES; -1 = auto, resolved when the model loads

@@ -32,6 +32,17 @@ remote_job to_remote(const generation_job& job) {
   r.eos_ids = stop.eos_ids;
   r.stop_strings = stop.stop_strings;
   r.parse_tool_calls = in.settings.parse_tool_calls;
+  for (const auto& [id, bias] : sp.logit_bias) {
+    r.bias_ids.push_back(id);
+    r.bias_values.push_back(bias);
+  }
+  r.thinking_budget = in.settings.thinking_budget;
+  const auto& out = in.settings.output;
+  r.output_kind = uint8_t(out.kind);
+  r.schema_json = out.schema_json;
+  r.tools_json = out.tools_json;
+  r.tool_name = out.tool_name;
+  r.parallel_tool_calls = out.parallel;
   return r;
 }
 
@@ -57,6 +68,19 @@ generation_job from_remote(remote_job r) {
   stop.eos_ids = std::move(r.eos_ids);
   stop.stop_strings = std::move(r.stop_strings);
   in->settings.parse_tool_calls = r.parse_tool_calls;
+  // A peer sends matching lists; the sequence decoder validates the values again.
+  for (std::size_t i = 0; i < r.bias_ids.size() && i < r.bias_values.size(); ++i)
+    sp.logit_bias.emplace_back(r.bias_ids[i], r.bias_values[i]);
+  in->settings.thinking_budget = r.thinking_budget;
+  auto& out = in->settings.output;
+  if (r.output_kind > uint8_t(model::grammar::output_kind::tool_calls))
+    throw std::invalid_argument("unknown output kind " + std::to_string(r.output_kind));
+  out.kind = model::grammar::output_kind(r.output_kind);
+  out.schema_json = std::move(r.schema_json);
+  out.tools_json = std::move(r.tools_json);
+  out.tool_name = std::move(r.tool_name);
+  out.parallel = r.parallel_tool_calls;
+  in->settings.grammar = model::grammar::compile_output(out);
   return generation_job{std::move(r.session_id), std::move(in)};
 }
 

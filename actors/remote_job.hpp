@@ -30,6 +30,14 @@ struct remote_job {
   std::vector<int32_t> eos_ids;
   std::vector<std::string> stop_strings;
   bool parse_tool_calls = false;
+  std::vector<int32_t> bias_ids;  // sampling.logit_bias, split into two parallel lists
+  std::vector<float> bias_values;
+  int32_t thinking_budget = 0;
+  uint8_t output_kind = 0;  // settings.output (grammar::output_kind); the peer compiles it again
+  std::string schema_json;
+  std::vector<std::string> tools_json;
+  std::string tool_name;
+  bool parallel_tool_calls = true;
 };
 
 template <class Inspector>
@@ -37,13 +45,16 @@ typename Inspector::result_type inspect(Inspector& f, remote_job& x) {
   return f(caf::meta::type_name("vl_remote_job"), x.session_id, x.prompt_ids, x.positions, x.rope_delta,
            x.prompt_logits, x.temperature, x.top_p, x.min_p, x.presence_penalty, x.frequency_penalty,
            x.repetition_penalty, x.top_k, x.has_seed, x.seed, x.logprobs, x.top_logprobs, x.max_tokens,
-           x.eos_ids, x.stop_strings, x.parse_tool_calls);
+           x.eos_ids, x.stop_strings, x.parse_tool_calls, x.bias_ids, x.bias_values, x.thinking_budget, x.output_kind, x.schema_json, x.tools_json, x.tool_name,
+           x.parallel_tool_calls);
 }
 
 // Whether `job` can run on another node (it carries no vision features).
 bool is_portable(const generation_job& job);
 // Throws std::invalid_argument when the job is not portable.
 remote_job to_remote(const generation_job& job);
+// Throws std::invalid_argument for an output kind it does not know, schema_error for a schema it
+// cannot compile.
 generation_job from_remote(remote_job job);
 
 }  // namespace vlserve::actors

@@ -41,6 +41,7 @@ worker_config worker_config_from(const config::settings& s) {
   w.runner.max_context = s.max_context;
   w.max_tokens_default = s.max_tokens;
   w.temperature_default = s.temperature;
+  w.effort_budgets = s.reasoning_effort_budgets;
   w.served_model_name = s.model_repo_id;
   w.media.allow_remote = s.media_allow_remote;
   w.media.allow_private = s.media_allow_private;

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "model/device_info.hpp"
 #include "model/text/engine.hpp"
+#include "model/tokenizer/tokenizer.hpp"
 
 namespace vlserve::cli {
 namespace {
@@ -104,6 +105,9 @@ bench_report run_bench(const bench_args& a) {
     std::cerr << "bench: decode at batch " << b << "...\n";
     r.decode.push_back(model::bench_decode(engine, b, a.run));
   }
+  std::cerr << "bench: token mask cost...\n";
+  r.mask = model::bench_mask_cost(model::tokenizer::load(a.model_dir + "/tokenizer.json"),
+                                  std::size_t(engine.vocab_size()), 20);
   r.bandwidth_after = bandwidth(a);
   r.load_after = load_average();
   return r;

@@ -60,6 +60,13 @@ void print_table(std::ostream& os, const bench_report& r) {
                   d.step_ms, d.tokens_per_s, d.per_sequence_tokens_per_s, d.tokens_per_s / bound);
     os << line;
   }
+  // The issue-12 goal: a mask costs at most 5 % of a batch-1 decode step.
+  const double step1 = r.decode.empty() ? 0 : r.decode.front().step_ms;
+  os << "\nmask       " << fixed(r.mask.median_ms, 3) << " ms median, " << fixed(r.mask.p90_ms, 3)
+     << " ms p90 per constrained step (" << r.mask.steps << " steps; trie built in " << fixed(r.mask.trie_build_ms, 0)
+     << " ms)";
+  if (step1 > 0) os << " = " << fixed(100 * r.mask.median_ms / step1, 1) << " % of a batch-" << r.decode.front().batch << " step";
+  os << "\n";
 }
 
 void print_json_line(std::ostream& os, const bench_report& r) {
@@ -119,6 +126,9 @@ void print_json_line(std::ostream& os, const bench_report& r) {
     w.EndObject();
   }
   w.EndArray();
+  key_num("mask_median_ms", r.mask.median_ms);
+  key_num("mask_p90_ms", r.mask.p90_ms);
+  key_num("mask_trie_build_ms", r.mask.trie_build_ms);
   w.EndObject();
   os << sb.GetString() << "\n";
 }

@@ -8,6 +8,7 @@
 
 #include "model/bench/engine_bench.hpp"
 #include "model/bench/gemm_peak.hpp"
+#include "model/bench/mask_bench.hpp"
 #include "model/bench/memory_bandwidth.hpp"
 #include "model/bench/weight_traffic.hpp"
 
@@ -24,6 +25,7 @@ struct bench_report {
   model::gemm_result gemm;
   std::vector<model::prefill_result> prefill;  // one per --prompt length, in the order given
   std::vector<model::decode_result> decode;
+  model::mask_bench_result mask;  // constrained decoding: token mask per step
 
   // Mean of the two triad medians, in bytes/s: the bandwidth the decode ratios use.
   double bandwidth_bytes_per_s() const;

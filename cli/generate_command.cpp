@@ -72,6 +72,7 @@ int generate_command(std::vector<std::string> args) {
     model::prompt_defaults defaults;
     defaults.generation = engine.generation();
     defaults.max_context = eo.max_context;
+    defaults.vocab_size = tok.vocab_size();
     if (engine.config().has_vision) {
       defaults.tower = std::make_shared<const model::vision::vision_tower>(
           g.model_dir, model::vision::tower_options{eo.device, eo.dtype});

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "config/effort_budgets.hpp"
+
 namespace vlserve::config {
 
 enum class log_format { text, json };
@@ -18,6 +20,7 @@ struct settings {
   std::string hf_token;  // secret: never logged
   int max_tokens = 256;
   double temperature = 0.7;
+  effort_budgets reasoning_effort_budgets = default_effort_budgets;  // thinking budget per effort
   int max_video_frames = 16;
   std::string device_map = "auto";   // auto | cpu | cuda | cuda:N
   std::string torch_dtype = "auto";  // auto | bfloat16 | float16 | float32

@@ -121,6 +121,12 @@ std::vector<variable> make_table() {
   add("TEMPERATURE", "Default sampling temperature when a request gives none (0..2; 0 = greedy)", false,
       [](const std::string& v, settings& s) { s.temperature = parse_double("TEMPERATURE", v, 0.0, 2.0); },
       [](const settings& s) { return std::to_string(s.temperature); });
+  add("REASONING_EFFORT_BUDGETS", "Thinking budget (reasoning tokens) per reasoning_effort: low=N,medium=N,high=N",
+      false,
+      [](const std::string& v, settings& s) {
+        s.reasoning_effort_budgets = parse_effort_budgets("REASONING_EFFORT_BUDGETS", v);
+      },
+      [](const settings& s) { return show_effort_budgets(s.reasoning_effort_budgets); });
   add("MAX_VIDEO_FRAMES", "Upper cap on frames sampled from one video (1..768)", false,
       [](const std::string& v, settings& s) {
         s.max_video_frames = int(parse_int("MAX_VIDEO_FRAMES", v, 1, 768));

@@ -4,6 +4,7 @@
 
 #include "http/chat_request_fields.hpp"
 #include "http/chat_request_messages.hpp"
+#include "http/chat_request_output.hpp"
 #include "http/chat_request_tools.hpp"
 
 namespace vlserve::http {
@@ -97,6 +98,7 @@ model::chat_request parse_document(std::string_view body) {
                         "");
   if (!doc.IsObject()) throw request_error("request body must be a JSON object", "");
 
+  reject_unknown_fields(doc);
   model::chat_request r;
   const json* messages = fields::find(doc, "messages");
   if (!messages) fields::fail("messages", "is required");
@@ -106,6 +108,8 @@ model::chat_request parse_document(std::string_view body) {
   parse_identity(doc, r);
   parse_streaming(doc, r);
   parse_sampling(doc, r);
+  parse_output_controls(doc, r);
+  check_tool_choice(doc, r);
   return r;
 }
 

@@ -18,8 +18,8 @@ struct request_error : std::runtime_error {
   std::string param;
 };
 
-// Throws request_error on any invalid input (never anything else, never aborts). Unknown fields
-// are ignored; fields sent as null count as absent.
+// Throws request_error on any invalid input (never anything else, never aborts). An unknown
+// top-level field is a 400 naming it (as OpenAI does); fields sent as null count as absent.
 model::chat_request parse_chat_request(std::string_view body);
 
 }  // namespace vlserve::http

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/chat/chat_message.hpp"
@@ -18,6 +19,19 @@ enum class tool_choice_mode {
   required,  // must call some tool
   function,  // must call the tool named in tool_choice_function
 };
+
+// response_format.type: free text, any JSON object, or a JSON value matching a schema.
+enum class response_format_kind { text, json_object, json_schema };
+
+struct response_format {
+  response_format_kind kind = response_format_kind::text;
+  std::string name;         // json_schema.name
+  std::string schema_json;  // json_schema.schema as compact JSON text (compiled in model/grammar)
+  bool strict = false;      // json_schema.strict; the schema is enforced either way
+};
+
+// reasoning_effort; each level maps to a thinking budget (REASONING_EFFORT_BUDGETS).
+enum class reasoning_effort { unset, low, medium, high };
 
 struct chat_request {
   std::vector<chat_message> messages;  // never empty after parsing
@@ -43,6 +57,14 @@ struct chat_request {
 
   tool_choice_mode tool_choice = tool_choice_mode::unset;
   std::string tool_choice_function;  // set when tool_choice == function
+
+  bool parallel_tool_calls = true;  // false: a forced tool call is exactly one call
+
+  response_format format;
+  std::vector<std::pair<std::int32_t, float>> logit_bias;  // token id -> bias in [-100, 100]
+  std::optional<std::int64_t> thinking_budget;  // top level or chat_template_kwargs.thinking_budget
+  reasoning_effort effort = reasoning_effort::unset;
+  bool add_vision_id = false;  // chat_template_kwargs.add_vision_id: "Picture N: " labels
 
   std::optional<std::string> user;
   std::optional<std::string> session_id;

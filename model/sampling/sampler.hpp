@@ -16,6 +16,7 @@
 #include "model/sampling/penalties.hpp"
 #include "model/sampling/rng.hpp"
 #include "model/sampling/sampling_params.hpp"
+#include "model/sampling/token_mask.hpp"
 
 namespace vlserve::model {
 
@@ -27,14 +28,20 @@ struct sampled_token {
 
 // Scratch buffers reused across steps so a decode step does not allocate vocabulary-sized arrays.
 struct sampler_workspace {
+  std::vector<float> biased;    // logits after logit_bias and the grammar mask
   std::vector<float> adjusted;  // logits after penalties
   std::vector<bool> seen;       // repetition-penalty dedup marks, all false between calls
 };
 
 // Throws std::invalid_argument for invalid params, empty logits, a NaN or +inf logit, logits that
-// are all -inf, or a history id outside the vocabulary.
+// are all -inf (also after the bias and mask), or a history or logit_bias id outside the vocabulary.
+// `mask` (optional, logits-sized) limits the draw to the ids it allows.
 sampled_token sample_token(std::span<const float> logits, const sampling_params& params,
-                           const token_history& history, rng_state& rng, sampler_workspace& workspace);
+                           const token_history& history, rng_state& rng, sampler_workspace& workspace,
+                           const token_mask* mask = nullptr);
+
+// `token` as if it had been sampled (a forced token), with logprobs read from the raw logits.
+sampled_token forced_token(std::span<const float> logits, std::int32_t token, const sampling_params& params);
 
 sampled_token sample_token(std::span<const float> logits, const sampling_params& params,
                            const token_history& history, rng_state& rng);

@@ -42,6 +42,12 @@ std::optional<std::string> find_invalid(const sampling_params& p) {
   if (p.top_logprobs < 0 || p.top_logprobs > max_top_logprobs)
     return "top_logprobs must be in [0, " + std::to_string(max_top_logprobs) + "]" + got(p.top_logprobs);
   if (p.top_logprobs > 0 && !p.logprobs) return "top_logprobs needs logprobs set to true";
+  if (p.logit_bias.size() > max_logit_bias)
+    return "logit_bias may hold at most " + std::to_string(max_logit_bias) + " entries" + got(double(p.logit_bias.size()));
+  for (const auto& [id, bias] : p.logit_bias) {
+    if (id < 0) return "logit_bias keys must be token ids >= 0" + got(id);
+    if (!(bias >= -100.0f && bias <= 100.0f)) return "logit_bias values must be in [-100, 100]" + got(bias);
+  }
   return std::nullopt;
 }
 

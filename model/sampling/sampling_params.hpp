@@ -5,10 +5,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vlserve::model {
 
 inline constexpr int max_top_logprobs = 20;  // OpenAI's limit for top_logprobs
+// OpenAI's 300 logit_bias entries, plus the server's own ban of <tool_call> under tool_choice "none".
+inline constexpr std::size_t max_logit_bias = 301;
 
 struct sampling_params {
   float temperature = 1.0f;         // 0 = greedy (argmax, ties to the lowest id)
@@ -21,6 +25,9 @@ struct sampling_params {
   std::optional<std::uint64_t> seed;
   bool logprobs = false;            // report the chosen token's log-probability
   int top_logprobs = 0;             // 0..20 alternatives; needs logprobs
+  // OpenAI logit_bias, ascending ids: added to the logits before everything else; -100 bans the
+  // token outright (-inf), as OpenAI promises "a ban". Logprobs are read after the bias.
+  std::vector<std::pair<std::int32_t, float>> logit_bias;
 };
 
 // The Thinking model's recommended defaults (spec §9.1): temperature 1.0, top_p 0.95, top_k 20.

@@ -16,8 +16,9 @@ struct batch_runner::live_sequence {
   int64_t reused = 0;       // of those, copied from the prefix cache
   std::vector<uint64_t> keys;  // prefix-cache key of every prompt row
 
-  live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok)
-      : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings) {}
+  live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok,
+                std::shared_ptr<const grammar::vocab_index> vocab)
+      : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings, std::move(vocab)) {}
   int64_t prompt_remaining() const { return int64_t(input.prompt_ids.size()) - prompt_done; }
 };
 
@@ -113,7 +114,9 @@ void batch_runner::admit() {
     auto [id, input] = std::move(queue_.front());
     queue_.pop_front();
     const auto seq = engine_.create_sequence(input.rope_delta);
-    auto s = std::make_unique<live_sequence>(seq, std::move(input), tok_);
+    // The vocabulary trie is built once, when the first constrained sequence arrives.
+    if (input.settings.grammar && !vocab_) vocab_ = std::make_shared<const grammar::vocab_index>(tok_);
+    auto s = std::make_unique<live_sequence>(seq, std::move(input), tok_, vocab_);
     if (options_.prefix_cache && engine_.prefix_cache().max_bytes > 0) {
       // At least the last prompt row is read again: its logits start the answer.
       const auto total = int64_t(s->input.prompt_ids.size());
@@ -194,12 +197,21 @@ std::vector<runner_event> batch_runner::step() {
     const auto& lg = logits.at(next_logits++);
     const auto vocab = size_t(engine_.vocab_size());
     std::span<const float> last_row(lg.values.data() + (lg.rows - 1) * vocab, vocab);
-    auto ev = make_event(entry.id, s, s.decoder.on_logits(last_row));
+    // A sequence whose decoder fails (invalid logits, an output constraint with no way on) ends
+    // alone with an error; its batch neighbours go on.
+    runner_event ev;
+    try {
+      ev = make_event(entry.id, s, s.decoder.on_logits(last_row));
+    } catch (const std::exception& e) {
+      ev = make_event(entry.id, s, sequence_delta{});
+      ev.finished = true;
+      ev.error = e.what();
+    }
     ev.completion_tokens = int(s.decoder.generated_ids().size());
     ev.reasoning_tokens = s.decoder.reasoning_tokens();
     if (was_prefill) ev.prompt_logits = lg.values;
     if (ev.finished) {
-      release(s, true);
+      release(s, ev.error.empty());  // a failed decoder's history is not trusted for reuse
       active_.erase(entry.id);
     }
     events.push_back(std::move(ev));

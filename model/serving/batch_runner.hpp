@@ -80,6 +80,7 @@ class batch_runner {
 
   text_engine& engine_;
   tokenizer tok_;
+  std::shared_ptr<const grammar::vocab_index> vocab_;  // for constrained answers; built on first use
   runner_options options_;
   ticket next_ticket_ = 1;
   std::deque<std::pair<ticket, sequence_input>> queue_;

@@ -1,5 +1,7 @@
 #include "model/serving/prompt_builder.hpp"
 
+#include <algorithm>
+
 #include "model/chat/chat_template.hpp"
 #include "model/vision/multimodal/expand_prompt.hpp"
 #include "model/vision/multimodal/request_media.hpp"
@@ -73,6 +75,67 @@ void build_media_prompt(const chat_request& request, const tokenizer& tok, const
   out.pixel_values_videos = std::move(media.batch.pixel_values_videos);
 }
 
+// logit_bias ids must name real tokens: the logits row is wider than the vocabulary.
+void set_logit_bias(const chat_request& r, const prompt_defaults& d, sampling_params& sp) {
+  for (const auto& [id, bias] : r.logit_bias)
+    if (d.vocab_size && std::size_t(id) >= d.vocab_size)
+      throw prompt_error("logit_bias: token " + std::to_string(id) + " is outside the vocabulary (ids 0.." +
+                             std::to_string(d.vocab_size - 1) + ")",
+                         "logit_bias." + std::to_string(id));
+  sp.logit_bias = r.logit_bias;
+}
+
+int thinking_budget_for(const chat_request& r, const prompt_defaults& d) {
+  switch (r.effort) {
+    case reasoning_effort::low: return d.effort_budgets[0];
+    case reasoning_effort::medium: return d.effort_budgets[1];
+    case reasoning_effort::high: return d.effort_budgets[2];
+    case reasoning_effort::unset: break;
+  }
+  return int(r.thinking_budget.value_or(0));
+}
+
+// response_format or a forced tool_choice, compiled now so a bad schema is a 400 before any work.
+void set_output(const chat_request& r, decode_settings& s) {
+  using grammar::output_kind;
+  auto& out = s.output;
+  const bool forced_tool = r.tool_choice == tool_choice_mode::required || r.tool_choice == tool_choice_mode::function;
+  if (forced_tool && r.format.kind != response_format_kind::text)
+    throw prompt_error("a forced tool_choice already fixes the answer's shape; drop response_format or use "
+                       "tool_choice \"auto\"",
+                       "response_format");
+  out.parallel = r.parallel_tool_calls;
+  std::string param = "response_format.json_schema.schema";
+  if (forced_tool) {
+    out.kind = output_kind::tool_calls;
+    for (const auto& t : r.tools) out.tools_json.push_back(t.json);
+    out.tool_name = r.tool_choice == tool_choice_mode::function ? r.tool_choice_function : "";
+    param = "";
+  } else if (r.format.kind == response_format_kind::json_object) {
+    out.kind = output_kind::json_object;
+  } else if (r.format.kind == response_format_kind::json_schema) {
+    out.kind = output_kind::json_schema;
+    out.schema_json = r.format.schema_json;
+  }
+  try {
+    s.grammar = grammar::compile_output(out);
+  } catch (const grammar::schema_error& e) {
+    const std::string where = param.empty() ? e.path : e.path.empty() ? param : param + "." + e.path;
+    throw prompt_error(std::string("unsupported or invalid schema: ") + e.what(), where);
+  }
+}
+
+// tool_choice "none": the template still lists the tools, so the token that opens a call is banned
+// (it wins over a client's own bias for it).
+void ban_tool_calls(const chat_request& r, const tokenizer& tok, sampling_params& sp) {
+  if (r.tools.empty() || r.tool_choice != tool_choice_mode::none) return;
+  const auto id = tok.token_id("<tool_call>");
+  if (!id) return;
+  std::erase_if(sp.logit_bias, [&](const auto& entry) { return entry.first == *id; });
+  sp.logit_bias.insert(std::lower_bound(sp.logit_bias.begin(), sp.logit_bias.end(), std::pair{*id, -100.0f}),
+                       {*id, -100.0f});
+}
+
 }  // namespace
 
 decode_settings decoding_for(const chat_request& r, const prompt_defaults& d) {
@@ -90,6 +153,9 @@ decode_settings decoding_for(const chat_request& r, const prompt_defaults& d) {
   if (r.seed) sp.seed = uint64_t(*r.seed);
   sp.logprobs = r.logprobs;
   sp.top_logprobs = r.top_logprobs.value_or(0);
+  set_logit_bias(r, d, sp);
+  s.thinking_budget = thinking_budget_for(r, d);
+  set_output(r, s);
   s.stop.max_tokens = int(r.max_tokens.value_or(d.max_tokens));
   for (auto id : d.generation.eos_token_ids) s.stop.eos_ids.push_back(int32_t(id));
   if (s.stop.eos_ids.empty()) s.stop.eos_ids = qwen3_vl_eos_ids();
@@ -103,12 +169,15 @@ decode_settings decoding_for(const chat_request& r, const prompt_defaults& d) {
 built_prompt build_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& defaults) {
   built_prompt out;
   try {
-    out.text = render_chat_prompt(request.messages, request.tools);
+    template_options options;
+    options.add_vision_id = request.add_vision_id;
+    out.text = render_chat_prompt(request.messages, request.tools, options);
   } catch (const std::invalid_argument& e) {
     throw prompt_error(e.what(), "messages");
   }
   // Settings first: a bad sampling value is reported before any media is fetched.
   out.input.settings = decoding_for(request, defaults);
+  ban_tool_calls(request, tok, out.input.settings.sampling);
   if (vision::has_media(request)) {
     build_media_prompt(request, tok, defaults, out);
     return out;

@@ -4,6 +4,7 @@
 // with images/videos also load and preprocess the media and run the vision tower here.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,9 @@ struct prompt_defaults {
   double temperature = 0.7;    // TEMPERATURE
   generation_config generation;  // top_k/top_p/eos ids from the checkpoint
   int64_t max_context = 8192;
+  std::size_t vocab_size = 0;  // the tokenizer's; logit_bias ids must be below it (0 = unchecked)
+  // REASONING_EFFORT_BUDGETS: thinking budgets for reasoning_effort low, medium, high.
+  std::array<int, 3> effort_budgets{1024, 4096, 16384};
   media::media_policy media;  // MEDIA_* limits and sources
   // Null: the server answers media requests with a prompt_error. Shared with the model worker.
   std::shared_ptr<const vision::vision_tower> tower;

@@ -32,6 +32,12 @@ generation_job sample_job() {
   in->settings.stop.eos_ids = {151645, 151643};
   in->settings.stop.stop_strings = {"</answer>", "\n\n"};
   in->settings.parse_tool_calls = true;
+  sp.logit_bias = {{13, -100.0f}, {151645, 2.5f}};
+  in->settings.thinking_budget = 64;
+  in->settings.output.kind = model::grammar::output_kind::json_schema;
+  in->settings.output.schema_json = R"({"type":"object","properties":{"a":{"type":"integer"}}})";
+  in->settings.output.parallel = false;
+  in->settings.grammar = model::grammar::compile_output(in->settings.output);
   return generation_job{"session-42", in};
 }
 
@@ -70,7 +76,28 @@ TEST(RemoteJob, EveryFieldSurvivesTheWire) {
   EXPECT_EQ(a.settings.stop.eos_ids, b.settings.stop.eos_ids);
   EXPECT_EQ(a.settings.stop.stop_strings, b.settings.stop.stop_strings);
   EXPECT_EQ(a.settings.parse_tool_calls, b.settings.parse_tool_calls);
+  EXPECT_EQ(a.settings.sampling.logit_bias, b.settings.sampling.logit_bias);
+  EXPECT_EQ(a.settings.thinking_budget, b.settings.thinking_budget);
+  EXPECT_EQ(a.settings.output.kind, b.settings.output.kind);
+  EXPECT_EQ(a.settings.output.schema_json, b.settings.output.schema_json);
+  EXPECT_EQ(a.settings.output.parallel, b.settings.output.parallel);
+  ASSERT_NE(a.settings.grammar, nullptr) << "the peer compiles the schema again";
+  EXPECT_EQ(a.settings.grammar->nodes.size(), b.settings.grammar->nodes.size());
   EXPECT_EQ(a.visual, nullptr);
+}
+
+TEST(RemoteJob, ForcedToolCallsCrossToo) {
+  generation_job job = sample_job();
+  auto& out = job.input->settings.output;
+  out = {};
+  out.kind = model::grammar::output_kind::tool_calls;
+  out.tools_json = {R"({"type":"function","function":{"name":"f","parameters":{"type":"object"}}})"};
+  out.tool_name = "f";
+  const generation_job back = from_remote(to_remote(job));
+  EXPECT_EQ(back.input->settings.output.tools_json, out.tools_json);
+  EXPECT_EQ(back.input->settings.output.tool_name, "f");
+  ASSERT_NE(back.input->settings.grammar, nullptr);
+  EXPECT_EQ(back.input->settings.grammar->answer, model::grammar::answer_kind::tool_calls);
 }
 
 TEST(RemoteJob, NoSeedStaysNoSeed) {

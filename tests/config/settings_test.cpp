@@ -72,6 +72,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"HF_TOKEN", "hf_abc"},
                                {"MAX_TOKENS", "1024"},
                                {"TEMPERATURE", "0"},
+                               {"REASONING_EFFORT_BUDGETS", "high=900,low=10,medium=20"},
                                {"MAX_VIDEO_FRAMES", "32"},
                                {"DEVICE_MAP", "cuda:1"},
                                {"TORCH_DTYPE", "float32"},
@@ -104,6 +105,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.hf_token, "hf_abc");
   EXPECT_EQ(s.max_tokens, 1024);
   EXPECT_DOUBLE_EQ(s.temperature, 0.0);
+  EXPECT_EQ(s.reasoning_effort_budgets, (effort_budgets{10, 20, 900}));
   EXPECT_EQ(s.max_video_frames, 32);
   EXPECT_EQ(s.device_map, "cuda:1");
   EXPECT_EQ(s.torch_dtype, "float32");
@@ -156,6 +158,11 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"TEMPERATURE", "-1", "number in [0"},
       {"TEMPERATURE", "hot", "number in [0"},
       {"TEMPERATURE", "nan", "number in [0"},
+      {"REASONING_EFFORT_BUDGETS", "low=5", "low=N,medium=N,high=N"},
+      {"REASONING_EFFORT_BUDGETS", "low=5,medium=4,high=9", "low <= medium <= high"},
+      {"REASONING_EFFORT_BUDGETS", "low=5,medium=6,high=9,low=1", "low=N,medium=N,high=N"},
+      {"REASONING_EFFORT_BUDGETS", "low=0,medium=6,high=9", "low=N,medium=N,high=N"},
+      {"REASONING_EFFORT_BUDGETS", "low=x,medium=6,high=9", "low=N,medium=N,high=N"},
       {"MAX_VIDEO_FRAMES", "0", "integer in 1..768"},
       {"DEVICE_MAP", "gpu", "auto, cpu, cuda or cuda:N"},
       {"DEVICE_MAP", "cuda:x", "auto, cpu, cuda or cuda:N"},

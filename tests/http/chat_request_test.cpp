@@ -36,7 +36,7 @@ TEST(ChatRequest, ReadsEveryScalarField) {
     "max_tokens": 100, "temperature": 0.7, "top_p": 0.95, "top_k": 20, "min_p": 0.05,
     "presence_penalty": -1.5, "frequency_penalty": 2, "repetition_penalty": 1.1,
     "seed": -42, "stop": ["\n\n", "END"], "n": 1, "logprobs": true, "top_logprobs": 20,
-    "user": "u-1", "session_id": "sess-9", "unknown_field": {"ignored": [1, 2]},
+    "user": "u-1", "session_id": "sess-9",
     "messages": [{"role": "user", "content": "x"}]})");
   EXPECT_EQ(r.model, "qwen3-vl");
   EXPECT_TRUE(r.stream);
@@ -160,7 +160,7 @@ TEST(ChatRequest, ToolChoiceStrings) {
   for (const auto& [text, mode] : modes) {
     const std::string body =
         std::string(R"({"messages":[{"role":"user","content":"x"}],"tool_choice":")") + text +
-        "\"}";
+        R"(","tools":[{"type":"function","function":{"name":"f"}}]})";
     EXPECT_EQ(parse_chat_request(body).tool_choice, mode) << text;
   }
 }

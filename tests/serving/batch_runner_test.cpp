@@ -107,3 +107,30 @@ TEST_F(runner_fixture, RejectsPromptsLongerThanTheContext) {
   batch_runner r(*engine, *tok, o);
   EXPECT_THROW(r.submit(greedy_input(std::vector<int64_t>(20, 100), 4)), std::invalid_argument);
 }
+
+// A sequence that cannot go on (its output constraint allows only "1" and logit_bias bans it)
+// ends alone with an error; its neighbour in the same steps finishes normally.
+TEST_F(runner_fixture, AFailingSequenceEndsAloneWithAnError) {
+  const auto single = load_text_case("text_single");
+  batch_runner r(*engine, *tok, runner_options{});
+  auto stuck = greedy_input(single.input_ids, 16);
+  stuck.settings.thinking_budget = 1;
+  stuck.settings.output.kind = grammar::output_kind::json_schema;
+  stuck.settings.output.schema_json = R"({"const":1})";
+  stuck.settings.grammar = grammar::compile_output(stuck.settings.output);
+  stuck.settings.sampling.logit_bias = {{*tok->token_id("1"), -100.0f}};
+  const auto bad = r.submit(stuck);
+  const auto good = r.submit(greedy_input(single.input_ids, 8));
+  std::string bad_error;
+  int good_tokens = 0;
+  for (int guard = 0; guard < 100 && !r.idle(); ++guard)
+    for (const auto& ev : r.step()) {
+      if (ev.id == bad && ev.finished) bad_error = ev.error;
+      if (ev.id == good) {
+        EXPECT_TRUE(ev.error.empty()) << ev.error;
+        good_tokens += ev.delta.token >= 0;
+      }
+    }
+  EXPECT_NE(bad_error.find("no token to sample"), std::string::npos) << bad_error;
+  EXPECT_EQ(good_tokens, 8);
+}
