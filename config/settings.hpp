@@ -16,6 +16,9 @@ struct settings {
   std::string model_repo_id = "Qwen/Qwen3-VL-2B-Thinking";
   std::string model_revision = "main";
   std::string hf_token;  // secret: never logged
+  std::vector<std::string> api_keys;  // secret: API_KEY plus API_KEY_FILE's keys; empty = no auth
+  std::string api_key_file;           // where the file keys came from (a path, not a secret)
+  bool protect_metrics = false;       // /health and /metrics need a key too
   int max_tokens = 256;
   double temperature = 0.7;
   int max_video_frames = 16;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "config/api_keys.hpp"
 #include "config/config_error.hpp"
 
 namespace vlserve::config {
@@ -115,6 +116,25 @@ std::vector<variable> make_table() {
   add("HF_TOKEN", "Hugging Face access token for gated/private repos (never logged)", true,
       [](const std::string& v, settings& s) { s.hf_token = v; },
       [](const settings& s) { return s.hf_token; });
+  add("API_KEY", "Comma-separated keys clients send as 'Authorization: Bearer <key>' (empty = no auth; never logged)",
+      true, [](const std::string& v, settings& s) { s.api_keys = parse_api_keys("API_KEY", v); },
+      [](const settings& s) {
+        std::string out;
+        for (const auto& k : s.api_keys) out += (out.empty() ? "" : ",") + k;
+        return out;
+      });
+  add("API_KEY_FILE", "File with one API key per line, added to API_KEY's (for secrets mounted as files)", false,
+      [](const std::string& v, settings& s) {
+        s.api_key_file = v;
+        if (v.empty()) return;
+        for (auto& k : read_api_key_file(v)) s.api_keys.push_back(std::move(k));
+        if (s.api_keys.size() > max_api_keys)
+          throw config_error("API_KEY and API_KEY_FILE hold more than " + std::to_string(max_api_keys) + " keys");
+      },
+      [](const settings& s) { return s.api_key_file; });
+  add("PROTECT_METRICS", "1 to require an API key for /health and /metrics too (0 = open)", false,
+      [](const std::string& v, settings& s) { s.protect_metrics = parse_bool("PROTECT_METRICS", v); },
+      [](const settings& s) { return yes_no(s.protect_metrics); });
   add("MAX_TOKENS", "Default max completion tokens when a request gives none (1..1048576)", false,
       [](const std::string& v, settings& s) { s.max_tokens = int(parse_int("MAX_TOKENS", v, 1, 1 << 20)); },
       [](const settings& s) { return std::to_string(s.max_tokens); });
