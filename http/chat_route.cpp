@@ -11,6 +11,7 @@
 #include "http/chat_request.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
+#include "http/route_auth.hpp"
 #include "http/routes.hpp"
 #include "http/sse.hpp"
 #include "http/stream_sinks.hpp"
@@ -21,12 +22,13 @@ namespace vlserve::http {
 
 using namespace Pistache;
 
-void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& id, uint64_t from);
+void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
+                         const std::string& id, uint64_t from);
 
 namespace {
 
 // Resuming needs no model: the events are in memory or in the store.
-bool try_resume(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+bool try_resume(route_context& ctx, const std::string& owner, const Rest::Request& req, Http::ResponseWriter& w) {
   const auto last = last_event_id(req);
   if (last.empty()) return false;
   auto cursor = parse_last_event_id(last);
@@ -34,7 +36,7 @@ bool try_resume(route_context& ctx, const Rest::Request& req, Http::ResponseWrit
     send_error(w, bad_request("Last-Event-ID must be '<session_id>:<index>'", "last_event_id"), ctx.rt.metrics());
     return true;
   }
-  attach_event_stream(ctx, w, cursor->session_id, cursor->index + 1);
+  attach_event_stream(ctx, w, owner, cursor->session_id, cursor->index + 1);
   return true;
 }
 
@@ -46,7 +48,8 @@ std::optional<std::string> pick_session_id(const Rest::Request& req, const model
   return id;
 }
 
-void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+void start_session(route_context& ctx, const std::string& owner, const Rest::Request& req,
+                   Http::ResponseWriter& w) {
   auto& metrics = ctx.rt.metrics();
   if (int64_t(req.body().size()) > ctx.settings.max_request_bytes)
     return send_error(w,
@@ -80,7 +83,7 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   }
 
   actors::session_info info;
-  info.id = *id;
+  info.id = scoped_session_id(owner, *id);  // sinks and SSE ids use the client's own *id
   info.model = body.model.value_or(assets->model_name);
   info.created = int64_t(std::time(nullptr));
   info.include_usage = body.include_usage;
@@ -97,7 +100,7 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
 
   if (model::vision::has_media(body)) {
     // Media takes seconds to fetch, decode and encode: the detached prompt builder does it.
-    ctx.connections.add(reply->peer_id(), *id, sink);
+    ctx.connections.add(reply->peer_id(), info.id, sink);
     caf::anon_send(ctx.rt.prompt_builder(), actors::vl_build_atom::value,
                    actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry()});
     return;
@@ -110,8 +113,8 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   } catch (const std::invalid_argument& e) {
     return send_error(w, bad_request(e.what()), metrics);
   }
-  ctx.connections.add(reply->peer_id(), *id, sink);
-  actors::generation_job job{*id, std::make_shared<model::sequence_input>(std::move(built.input))};
+  ctx.connections.add(reply->peer_id(), info.id, sink);
+  actors::generation_job job{info.id, std::make_shared<model::sequence_input>(std::move(built.input))};
   caf::anon_send(ctx.rt.registry(), actors::vl_create_atom::value, info, std::move(job), sink);
 }
 
@@ -120,7 +123,9 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
 void add_chat_routes(Rest::Router& router, route_context& ctx) {
   Rest::Routes::Post(router, "/v1/chat/completions", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
     try {
-      if (!try_resume(ctx, req, w)) start_session(ctx, req, w);
+      const auto owner = authorize(ctx, req, w);
+      if (!owner) return Rest::Route::Result::Ok;
+      if (!try_resume(ctx, *owner, req, w)) start_session(ctx, *owner, req, w);
     } catch (const std::exception& e) {
       send_error(w, internal_error(std::string("unexpected failure: ") + e.what()), ctx.rt.metrics());
     }

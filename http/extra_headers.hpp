@@ -20,6 +20,14 @@ class retry_after_header : public Pistache::Http::Header::Header {
   int seconds_ = 5;
 };
 
+// Sent with every 401: the scheme the client must use.
+class www_authenticate_header : public Pistache::Http::Header::Header {
+ public:
+  NAME("WWW-Authenticate")
+  void parse(const std::string&) override {}
+  void write(std::ostream& os) const override { os << "Bearer"; }
+};
+
 class x_accel_buffering_header : public Pistache::Http::Header::Header {
  public:
   NAME("X-Accel-Buffering")

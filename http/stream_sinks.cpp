@@ -1,6 +1,7 @@
 #include "http/stream_sinks.hpp"
 
 #include "http/api_error.hpp"
+#include "http/api_keys.hpp"
 #include "http/sse.hpp"
 
 namespace vlserve::http {
@@ -21,7 +22,7 @@ void send_error_reply(raw_reply& reply, int status, const std::string& message, 
 }
 
 completion_context context_of(const actors::session_info& info) {
-  return {"chatcmpl-" + info.id, info.created, info.model, info.logprobs};
+  return {"chatcmpl-" + client_session_id(info.id), info.created, info.model, info.logprobs};
 }
 
 void sse_sink::attach(const actors::session_info& info) {

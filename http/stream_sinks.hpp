@@ -14,6 +14,7 @@ namespace vlserve::http {
 
 // Sends each event as `id: <session>:<index>` + `data: <chunk>`; the headers go out with the first
 // event, so an error before it (404, 409, 503) still gets a proper status and JSON body.
+// `session_id` is the id the client knows (without the owner tag).
 class sse_sink : public actors::event_sink {
  public:
   sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx);
