@@ -113,7 +113,8 @@ void pump(session_ptr self, uint64_t sub_id) {
     if (!sub.sink->deliver(st.ring[sub.next - st.ring_start])) return drop(self, sub_id);
     ++sub.next;
   }
-  if (st.log_complete && sub.next == info(self).event_count) {
+  // `>=`: a client resuming after the final event (or from an index past it) is done, not waiting.
+  if (st.log_complete && sub.next >= info(self).event_count) {
     sub.sink->close(0, "");
     drop(self, sub_id);
   }

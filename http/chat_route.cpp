@@ -23,7 +23,7 @@ namespace vlserve::http {
 using namespace Pistache;
 
 void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
-                         const std::string& id, uint64_t from);
+                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty);
 
 namespace {
 
@@ -33,10 +33,12 @@ bool try_resume(route_context& ctx, const std::string& owner, const Rest::Reques
   if (last.empty()) return false;
   auto cursor = parse_last_event_id(last);
   if (!cursor) {
-    send_error(w, bad_request("Last-Event-ID must be '<session_id>:<index>'", "last_event_id"), ctx.rt.metrics());
+    send_error(w, bad_request("Last-Event-ID must be '<session_id>:<index>' with an index in 0..2^64-1",
+                              "last_event_id"),
+               ctx.rt.metrics());
     return true;
   }
-  attach_event_stream(ctx, w, owner, cursor->session_id, cursor->index + 1);
+  attach_event_stream(ctx, w, owner, cursor->session_id, cursor->next(), sse_sink::empty_end::done);
   return true;
 }
 

@@ -40,11 +40,11 @@ std::optional<std::string> path_id(route_context& ctx, const Rest::Request& req,
 }  // namespace
 
 // Attaches an SSE stream to session `id` of `owner` from event `from` on; shared by
-// POST-with-Last-Event-ID.
+// POST-with-Last-Event-ID (which ends an empty replay with [DONE]) and GET .../events (with 204).
 void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
-                         const std::string& id, uint64_t from) {
+                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty) {
   auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-  auto sink = std::make_shared<sse_sink>(reply, id, completion_context{});
+  auto sink = std::make_shared<sse_sink>(reply, id, completion_context{}, on_empty);
   const auto scoped = scoped_session_id(owner, id);
   ctx.connections.add(reply->peer_id(), scoped, sink);
   caf::anon_send(ctx.rt.registry(), actors::vl_subscribe_atom::value, scoped, from, actors::sink_ptr(sink));
@@ -71,12 +71,14 @@ void add_session_routes(Rest::Router& router, route_context& ctx) {
     if (const auto last = last_event_id(req); !last.empty()) {
       auto cursor = parse_last_event_id(last);
       if (!cursor || cursor->session_id != *id) {
-        send_error(w, bad_request("Last-Event-ID must be '" + *id + ":<index>'", "last_event_id"), ctx.rt.metrics());
+        send_error(w, bad_request("Last-Event-ID must be '" + *id + ":<index>' with an index in 0..2^64-1",
+                                  "last_event_id"),
+                   ctx.rt.metrics());
         return Rest::Route::Result::Ok;
       }
-      from = cursor->index + 1;
+      from = cursor->next();
     }
-    attach_event_stream(ctx, w, *owner, *id, from);
+    attach_event_stream(ctx, w, *owner, *id, from, sse_sink::empty_end::no_content);
     return Rest::Route::Result::Ok;
   });
 

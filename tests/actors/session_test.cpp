@@ -172,6 +172,19 @@ TEST_F(session_fixture, ReplayPastTheEndJustWaits) {
   EXPECT_EQ(sink->events()[0].index, 1u);
 }
 
+TEST_F(session_fixture, ResumingAfterTheFinalEventEndsAtOnce) {
+  start();
+  emit(text_event("x"));
+  emit(finish_event("stop"));
+  for (uint64_t from : {uint64_t(2), uint64_t(3), UINT64_MAX}) {
+    auto sink = std::make_shared<recording_sink>();
+    subscribe(sink, from);
+    EXPECT_TRUE(sink->events().empty()) << from;
+    EXPECT_EQ(sink->closes(), 1) << from;
+    EXPECT_EQ(sink->close_status(), 0) << from;
+  }
+}
+
 TEST_F(session_fixture, EventsOlderThanTheRingWithoutAStoreAreGone) {
   start(false, 2);
   for (int i = 0; i < 5; ++i) emit(text_event(std::to_string(i)));
