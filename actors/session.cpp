@@ -186,13 +186,43 @@ void on_worker_event(session_ptr self, stream_event ev) {
   }
   st.log_complete = true;
   if (st.cfg.persister) {
-    self->send(st.cfg.persister, vl_persist_atom::value, info(self));
+    // anon_send: the persister answers metadata writes, and this session waits for no answer here.
+    caf::anon_send(st.cfg.persister, vl_persist_atom::value, info(self));
     self->send(st.cfg.persister, vl_flush_atom::value);
   }
   if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
   spdlog::info("session {}: {} after {} events", info(self).id, state_name(info(self).state), info(self).event_count);
   pump_all(self);
   arm_linger(self);
+}
+
+// Hands the job to the worker (on another node in its serialisable form).
+void admit(session_ptr self, generation_job job) {
+  auto& s = self->state;
+  const auto me = caf::actor_cast<caf::actor>(self);
+  if (s.cfg.worker.node() == self->node()) {
+    self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
+  } else {
+    // A worker on another node: the job crosses the network in its serialisable form, and
+    // losing that node ends the session with an error instead of leaving it hanging.
+    self->monitor(s.cfg.worker);
+    self->send(s.cfg.worker, vl_admit_atom::value, to_remote(job), me);
+  }
+  report_clients(self);
+}
+
+// The store refused the session's metadata: a 200 now would promise a replay that cannot happen,
+// so every client gets the error and the session goes, leaving its id free.
+void fail_unstored(session_ptr self, const std::string& why) {
+  auto& st = self->state;
+  spdlog::error("session {}: storing its metadata failed, request refused: {}", info(self).id, why);
+  info(self).state = session_state::failed;
+  for (auto& [id, sub] : st.subs) sub.sink->close(500, "the session could not be stored; retry later");
+  st.subs.clear();
+  if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
+  if (auto registry = caf::actor_cast<caf::actor>(st.cfg.registry))
+    self->send(registry, vl_done_atom::value, info(self).id);
+  self->quit();
 }
 
 caf::behavior session_behavior(session_ptr self, session_config cfg) {
@@ -217,17 +247,11 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
       [=](vl_admit_atom, generation_job job) {
         auto& s = self->state;
         if (!s.cfg.worker || info(self).event_count > 0 || is_terminal(info(self).state)) return;
-        if (s.cfg.persister) self->send(s.cfg.persister, vl_persist_atom::value, info(self));
-        const auto me = caf::actor_cast<caf::actor>(self);
-        if (s.cfg.worker.node() == self->node()) {
-          self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
-        } else {
-          // A worker on another node: the job crosses the network in its serialisable form, and
-          // losing that node ends the session with an error instead of leaving it hanging.
-          self->monitor(s.cfg.worker);
-          self->send(s.cfg.worker, vl_admit_atom::value, to_remote(job), me);
-        }
-        report_clients(self);
+        if (!s.cfg.persister) return admit(self, std::move(job));
+        // Generation starts only once the metadata is stored, so an accepted stream is replayable.
+        self->request(s.cfg.persister, s.cfg.store_timeout, vl_persist_atom::value, info(self))
+            .then([=](bool) mutable { admit(self, std::move(job)); },
+                  [=](const caf::error& err) { fail_unstored(self, self->system().render(err)); });
       },
       [=](vl_event_atom, stream_event ev) { on_worker_event(self, std::move(ev)); },
       [=](vl_subscribe_atom, sink_ptr sink, uint64_t from) {

@@ -17,6 +17,7 @@
 #include "http/stream_sinks.hpp"
 #include "model/serving/prompt_builder.hpp"
 #include "model/vision/multimodal/request_media.hpp"
+#include "store/store_options.hpp"
 
 namespace vlserve::http {
 
@@ -66,6 +67,14 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
   } catch (const request_error& e) {
     return send_error(w, bad_request(e.what(), e.param), metrics);
   }
+  // Fields the store keeps are checked against its limits here, so a session is never answered 200
+  // and then lost because its record could not be written.
+  if (const auto limit = store::store_options{}.max_model_bytes; body.model && body.model->size() > limit)
+    return send_error(w,
+                      bad_request("model is " + std::to_string(body.model->size()) + " bytes; at most " +
+                                      std::to_string(limit) + " are accepted (GET /v1/models names the model)",
+                                  "model"),
+                      metrics);
   const auto assets = ctx.rt.assets().get();
   const auto snap = ctx.rt.state().get();
   if (!assets || snap.phase != actors::model_phase::ready)

@@ -254,3 +254,33 @@ TEST_F(session_fixture, FinishedSessionQuitsAfterLingerWithNoClient) {
   EXPECT_TRUE(down);
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
 }
+
+namespace {
+// A persister whose store refuses every metadata record (full disk, a limit).
+caf::behavior refusing_persister(caf::event_based_actor*) {
+  return {
+      [](vl_persist_atom, const session_info&) -> caf::result<bool> {
+        return caf::make_error(caf::sec::runtime_error, "store full");
+      },
+      [](vl_persist_atom, const std::string&, const stream_event& ev) { return ev.index; },
+  };
+}
+}  // namespace
+
+TEST_F(session_fixture, MetadataTheStoreRefusesFailsTheRequest) {
+  session_config sc;
+  sc.info.id = "s2";
+  sc.worker = worker;
+  sc.persister = sys->spawn(refusing_persister);
+  session = spawn_session(*sys, sc);
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  generation_job job;
+  job.session_id = "s2";
+  caf::anon_send(session, vl_admit_atom::value, job);
+  sched->run();
+  EXPECT_TRUE(wlog->admitted.empty()) << "nothing generates for a session that cannot be replayed";
+  EXPECT_EQ(sink->closes(), 1);
+  EXPECT_EQ(sink->close_status(), 500);
+  caf::anon_send_exit(sc.persister, caf::exit_reason::user_shutdown);
+}

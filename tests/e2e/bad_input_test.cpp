@@ -46,6 +46,8 @@ std::vector<bad_case> cases() {
        "invalid_request_error", "temperature"},
       {"max_tokens negative", "POST", "/v1/chat/completions", user_body(R"(,"max_tokens":-5)"), {}, 400,
        "invalid_request_error", "max_tokens"},
+      {"model over the 256 bytes the store keeps", "POST", "/v1/chat/completions",
+       user_body(",\"model\":\"" + std::string(300, 'm') + "\""), {}, 400, "invalid_request_error", "model"},
       {"stream wrong type", "POST", "/v1/chat/completions", user_body(R"(,"stream":"yes")"), {}, 400,
        "invalid_request_error", "stream"},
       {"body over MAX_REQUEST_BYTES", "POST", "/v1/chat/completions",
