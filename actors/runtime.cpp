@@ -14,6 +14,7 @@
 #include "actors/prompt_builder.hpp"
 #include "actors/registry.hpp"
 #include "actors/watchdog.hpp"
+#include "config/served_model_name.hpp"
 #include "model/device_info.hpp"
 #include "model/hub/hub_options.hpp"
 
@@ -38,7 +39,7 @@ worker_config worker_config_from(const config::settings& s) {
   w.runner.max_context = s.max_context;
   w.max_tokens_default = s.max_tokens;
   w.temperature_default = s.temperature;
-  w.served_model_name = s.model_repo_id;
+  w.served_model_name = config::served_model_name(s);
   w.media.allow_remote = s.media_allow_remote;
   w.media.allow_private = s.media_allow_private;
   w.media.root = s.media_root;

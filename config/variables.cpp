@@ -113,6 +113,13 @@ std::vector<variable> make_table() {
   add("MODEL_REVISION", "Hub revision (branch, tag or commit) to resolve", false,
       [](const std::string& v, settings& s) { s.model_revision = non_empty("MODEL_REVISION", v); },
       [](const settings& s) { return s.model_revision; });
+  add("SERVED_MODEL_NAME",
+      "Model name in /v1/models and responses; requests may name it or MODEL_REPO_ID (default: the repo id)", false,
+      [](const std::string& v, settings& s) {
+        if (v.size() > 256) reject("SERVED_MODEL_NAME", v.substr(0, 40) + "...", "at most 256 bytes");
+        s.served_model_name = v;
+      },
+      [](const settings& s) { return s.served_model_name; });
   add("HF_TOKEN", "Hugging Face access token for gated/private repos (never logged)", true,
       [](const std::string& v, settings& s) { s.hf_token = v; },
       [](const settings& s) { return s.hf_token; });

@@ -8,6 +8,7 @@
 #include "actors/atoms.hpp"
 #include "actors/generation_job.hpp"
 #include "actors/prompt_builder.hpp"
+#include "config/served_model_name.hpp"
 #include "http/chat_request.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
@@ -75,6 +76,10 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
                                       std::to_string(limit) + " are accepted (GET /v1/models names the model)",
                                   "model"),
                       metrics);
+  // Like OpenAI: a model this server does not serve is a 404, not silently the served one.
+  const auto served = config::served_model_name(ctx.settings);
+  if (body.model && *body.model != served && *body.model != ctx.settings.model_repo_id)
+    return send_error(w, model_not_found(*body.model, served), metrics);
   const auto assets = ctx.rt.assets().get();
   const auto snap = ctx.rt.state().get();
   if (!assets || snap.phase != actors::model_phase::ready)
@@ -95,7 +100,7 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
 
   actors::session_info info;
   info.id = scoped_session_id(owner, *id);  // sinks and SSE ids use the client's own *id
-  info.model = body.model.value_or(assets->model_name);
+  info.model = assets->model_name;  // the served name, whichever accepted name the request used
   info.created = int64_t(std::time(nullptr));
   info.include_usage = body.include_usage;
   info.logprobs = body.logprobs;

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "config/json.hpp"
+#include "config/served_model_name.hpp"
 #include "http/health_route.hpp"
 #include "http/metrics_text.hpp"
 #include "http/reply.hpp"
@@ -51,7 +52,7 @@ void add_info_routes(Rest::Router& router, route_context& ctx) {
   });
   Rest::Routes::Get(router, "/v1/models", [&ctx, started](const Rest::Request& req, Http::ResponseWriter w) {
     if (!authorize(ctx, req, w)) return Rest::Route::Result::Ok;
-    send_json(w, 200, models_json(ctx.settings.model_repo_id, started), ctx.rt.metrics());
+    send_json(w, 200, models_json(config::served_model_name(ctx.settings), started), ctx.rt.metrics());
     return Rest::Route::Result::Ok;
   });
   Rest::Routes::Get(router, "/metrics", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {

@@ -41,7 +41,9 @@ e2e_server::e2e_server(std::string db_dir, std::map<std::string, std::string> ex
                                             {"TORCH_DTYPE", "float32"},
                                             {"SESSIONS_DB_PATH", db_dir_},
                                             {"PERSIST_SESSIONS", "1"},
-                                            {"LOG_LEVEL", "info"}};
+                                            {"LOG_LEVEL", "info"},
+                                            // the fixture requests name their model "qwen3-vl"
+                                            {"SERVED_MODEL_NAME", "qwen3-vl"}};
   for (auto& [k, v] : extra_env) env[k] = v;
   // With PROTECT_METRICS=1 even /health needs a key: poll it with the first one.
   std::map<std::string, std::string> auth;
