@@ -50,6 +50,8 @@ std::vector<bad_case> cases() {
        user_body(",\"model\":\"" + std::string(300, 'm') + "\""), {}, 400, "invalid_request_error", "model"},
       {"a model this server does not serve", "POST", "/v1/chat/completions", user_body(R"(,"model":"gpt-4o")"), {},
        404, "invalid_request_error", "model"},
+      {"max_tokens beyond the context", "POST", "/v1/chat/completions", user_body(R"(,"max_tokens":16380)"), {},
+       400, "invalid_request_error", "max_tokens"},
       {"stream wrong type", "POST", "/v1/chat/completions", user_body(R"(,"stream":"yes")"), {}, 400,
        "invalid_request_error", "stream"},
       {"body over MAX_REQUEST_BYTES", "POST", "/v1/chat/completions",
