@@ -156,7 +156,10 @@ std::vector<variable> make_table() {
   add("DEVICE_MAP", "auto (CUDA when present, else CPU), cpu, cuda or cuda:N", false,
       [](const std::string& v, settings& s) { s.device_map = parse_device("DEVICE_MAP", v); },
       [](const settings& s) { return s.device_map; });
-  add("TORCH_DTYPE", "auto (bfloat16), bfloat16, float16 or float32", false,
+  add("TORCH_DTYPE",
+      "auto (bfloat16 on CUDA and on CPUs with AVX2+FMA or AVX512-BF16, where vlserve's bf16 kernels run, else "
+      "float32), bfloat16, float16 or float32",
+      false,
       [](const std::string& v, settings& s) {
         s.torch_dtype = parse_choice("TORCH_DTYPE", v, {"auto", "bfloat16", "float16", "float32"});
       },

@@ -127,6 +127,11 @@ TEST(Serve, VersionAndHelp) {
   for (const char* var : {"PORT", "MODEL_REPO_ID", "HF_TOKEN", "CANCEL_AFTER_DISCONNECT_SECONDS", "LOG_FORMAT",
                           "API_KEY", "API_KEY_FILE", "PROTECT_METRICS"})
     EXPECT_NE(log.find(var), std::string::npos) << var;
+  // The same TORCH_DTYPE=auto wording as README.md and .env.example.
+  EXPECT_NE(log.find("auto (bfloat16 on CUDA and on CPUs with AVX2+FMA or AVX512-BF16, where vlserve's bf16 kernels "
+                     "run, else float32)"),
+            std::string::npos)
+      << log;
   EXPECT_EQ(run_to_exit({"frobnicate"}, {}, &log), 2);
 }
 
