@@ -73,6 +73,31 @@ std::string non_empty(const std::string& name, const std::string& value) {
 
 std::string yes_no(bool b) { return b ? "1" : "0"; }
 
+// "https://a.example,http://localhost:5173" or "*" (empty = CORS off); at most 64 origins, each
+// scheme://host[:port] exactly as a browser sends it in Origin (no path, no trailing slash).
+std::vector<std::string> parse_origins(const std::string& name, const std::string& value) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  const std::string accepted = "\"*\" or comma-separated origins like https://app.example:8443 (no path)";
+  while (begin <= value.size() && !value.empty()) {
+    size_t end = value.find(',', begin);
+    if (end == std::string::npos) end = value.size();
+    std::string origin = value.substr(begin, end - begin);
+    origin.erase(0, origin.find_first_not_of(' '));
+    origin.erase(origin.find_last_not_of(' ') + 1);
+    begin = end + 1;
+    if (origin.empty()) continue;
+    const auto scheme_end = origin.find("://");
+    const bool ok = origin == "*" || ((origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0) &&
+                                      origin.find_first_of("/ \t", scheme_end + 3) == std::string::npos &&
+                                      origin.size() > scheme_end + 3);
+    if (!ok) reject(name, value, accepted);
+    out.push_back(origin);
+    if (out.size() > 64) reject(name, value, "at most 64 origins");
+  }
+  return out;
+}
+
 // "host:port,host:port" (empty = none); each port 1..65535, at most 64 peers.
 std::vector<std::string> parse_peers(const std::string& name, const std::string& value) {
   std::vector<std::string> peers;
@@ -142,6 +167,13 @@ std::vector<variable> make_table() {
   add("PROTECT_METRICS", "1 to require an API key for /health and /metrics too (0 = open)", false,
       [](const std::string& v, settings& s) { s.protect_metrics = parse_bool("PROTECT_METRICS", v); },
       [](const settings& s) { return yes_no(s.protect_metrics); });
+  add("CORS_ORIGINS", "Browser origins allowed to call the API, comma-separated, or * (empty = no CORS)", false,
+      [](const std::string& v, settings& s) { s.cors_origins = parse_origins("CORS_ORIGINS", v); },
+      [](const settings& s) {
+        std::string out;
+        for (const auto& o : s.cors_origins) out += (out.empty() ? "" : ",") + o;
+        return out;
+      });
   add("MAX_TOKENS", "Default max completion tokens when a request gives none (1..1048576)", false,
       [](const std::string& v, settings& s) { s.max_tokens = int(parse_int("MAX_TOKENS", v, 1, 1 << 20)); },
       [](const settings& s) { return std::to_string(s.max_tokens); });

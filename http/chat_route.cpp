@@ -10,6 +10,7 @@
 #include "actors/prompt_builder.hpp"
 #include "config/served_model_name.hpp"
 #include "http/chat_request.hpp"
+#include "http/cors.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
 #include "http/route_auth.hpp"
@@ -25,7 +26,8 @@ namespace vlserve::http {
 using namespace Pistache;
 
 void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
-                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty);
+                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty,
+                         const std::string& origin);
 
 namespace {
 
@@ -40,7 +42,8 @@ bool try_resume(route_context& ctx, const std::string& owner, const Rest::Reques
                ctx.rt.metrics());
     return true;
   }
-  attach_event_stream(ctx, w, owner, cursor->session_id, cursor->next(), sse_sink::empty_end::done);
+  attach_event_stream(ctx, w, owner, cursor->session_id, cursor->next(), sse_sink::empty_end::done,
+                      origin_of(req));
   return true;
 }
 
@@ -106,6 +109,7 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
   info.logprobs = body.logprobs;
 
   auto reply = std::make_shared<raw_reply>(w.getPeer(), metrics);
+  reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
   actors::sink_ptr sink;
   if (body.stream) {
     sink = std::make_shared<sse_sink>(reply, *id, context_of(info));

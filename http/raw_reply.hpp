@@ -32,6 +32,9 @@ class raw_reply {
   void send_chunk(const std::string& payload);
   void end_chunks();
 
+  // Lines ("Name: value") added to whatever this reply sends (CORS); call before sending.
+  void add_headers(const std::vector<std::string>& lines) { common_.insert(common_.end(), lines.begin(), lines.end()); }
+
   bool connected() const;
   bool started() const { return started_.load(); }
   size_t peer_id() const { return peer_id_; }
@@ -43,6 +46,7 @@ class raw_reply {
   actors::service_metrics& metrics_;
   size_t peer_id_ = 0;
   std::atomic<bool> started_{false};
+  std::vector<std::string> common_;
 };
 
 const char* reason_phrase(int status);

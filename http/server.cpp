@@ -11,6 +11,7 @@
 #include "actors/atoms.hpp"
 #include "http/api_error.hpp"
 #include "http/connection_tracker.hpp"
+#include "http/cors.hpp"
 #include "http/reply.hpp"
 #include "http/routes.hpp"
 
@@ -60,6 +61,7 @@ void server::start() {
                   .bodyTimeout(std::chrono::hours(24));
   d.endpoint->init(opts);
 
+  add_cors(d.router, d.ctx);
   add_info_routes(d.router, d.ctx);
   add_chat_routes(d.router, d.ctx);
   add_session_routes(d.router, d.ctx);

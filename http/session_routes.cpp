@@ -7,6 +7,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/registry.hpp"
+#include "http/cors.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
 #include "http/route_auth.hpp"
@@ -42,8 +43,10 @@ std::optional<std::string> path_id(route_context& ctx, const Rest::Request& req,
 // Attaches an SSE stream to session `id` of `owner` from event `from` on; shared by
 // POST-with-Last-Event-ID (which ends an empty replay with [DONE]) and GET .../events (with 204).
 void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
-                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty) {
+                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty,
+                         const std::string& origin) {
   auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
+  reply->add_headers(cors_header_lines(ctx.settings, origin));
   auto sink = std::make_shared<sse_sink>(reply, id, completion_context{}, on_empty);
   const auto scoped = scoped_session_id(owner, id);
   ctx.connections.add(reply->peer_id(), scoped, sink);
@@ -57,6 +60,7 @@ void add_session_routes(Rest::Router& router, route_context& ctx) {
     const auto id = path_id(ctx, req, w);
     if (!id) return Rest::Route::Result::Ok;
     auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
+    reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
     caf::anon_send(ctx.rt.registry(), actors::vl_info_atom::value, scoped_session_id(*owner, *id),
                    json_reply(reply, *id));
     return Rest::Route::Result::Ok;
@@ -78,7 +82,7 @@ void add_session_routes(Rest::Router& router, route_context& ctx) {
       }
       from = cursor->next();
     }
-    attach_event_stream(ctx, w, *owner, *id, from, sse_sink::empty_end::no_content);
+    attach_event_stream(ctx, w, *owner, *id, from, sse_sink::empty_end::no_content, origin_of(req));
     return Rest::Route::Result::Ok;
   });
 
@@ -88,6 +92,7 @@ void add_session_routes(Rest::Router& router, route_context& ctx) {
     const auto id = path_id(ctx, req, w);
     if (!id) return Rest::Route::Result::Ok;
     auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
+    reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
     caf::anon_send(ctx.rt.registry(), actors::vl_cancel_atom::value, scoped_session_id(*owner, *id),
                    json_reply(reply, *id));
     return Rest::Route::Result::Ok;
