@@ -72,8 +72,9 @@ TEST(Auth, KeysGuardRoutesAndScopeSessions) {
     EXPECT_EQ(b_demo.status, 200) << b_demo.body;
     EXPECT_EQ(b_demo.headers.at("x-session-id"), "demo");
     EXPECT_EQ(json_string(b_demo.body, "id"), "chatcmpl-demo");
-    EXPECT_EQ(http_request(port, "POST", "/v1/chat/completions", short_request("demo", false), bearer(kKeyA)).status,
-              409);
+    const auto again = http_request(port, "POST", "/v1/chat/completions", short_request("demo", false), bearer(kKeyA));
+    EXPECT_EQ(again.status, 409);
+    EXPECT_NE(again.body.find("session 'demo' already exists"), std::string::npos) << "no owner tag: " << again.body;
 
     // A server-made id of key A is unknown to key B on every route.
     const auto made = http_request(port, "POST", "/v1/chat/completions", short_request("", false), bearer(kKeyA));
@@ -87,7 +88,9 @@ TEST(Auth, KeysGuardRoutesAndScopeSessions) {
     EXPECT_EQ(http_request(port, "POST", "/v1/cancel/" + other_id, {}, bearer(kKeyB)).status, 404);
     auto resume_b = bearer(kKeyB);
     resume_b["Last-Event-ID"] = other_id + ":0";
-    EXPECT_EQ(http_request(port, "POST", "/v1/chat/completions", "{}", resume_b).status, 404);
+    const auto foreign = http_request(port, "POST", "/v1/chat/completions", "{}", resume_b);
+    EXPECT_EQ(foreign.status, 404);
+    EXPECT_NE(foreign.body.find("unknown session '" + other_id + "'"), std::string::npos) << foreign.body;
     EXPECT_EQ(http_request(port, "POST", "/v1/cancel/" + other_id, {}, bearer(kKeyA)).status, 200);
     server.kill_hard();
     const auto log = server.log();
