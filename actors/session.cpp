@@ -33,6 +33,7 @@ struct session_state_data {
   uint64_t next_sub_id = 0;
   int32_t reported_clients = -1;
   uint64_t linger_epoch = 0;
+  bool admitted = false;  // the worker has the job (admission waits for the stored metadata)
 };
 
 using session_ptr = caf::stateful_actor<session_state_data>*;
@@ -199,6 +200,8 @@ void on_worker_event(session_ptr self, stream_event ev) {
 // Hands the job to the worker (on another node in its serialisable form).
 void admit(session_ptr self, generation_job job) {
   auto& s = self->state;
+  if (is_terminal(info(self).state)) return;  // cancelled while its metadata was being stored
+  s.admitted = true;
   const auto me = caf::actor_cast<caf::actor>(self);
   if (s.cfg.worker.node() == self->node()) {
     self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
@@ -275,7 +278,7 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
         auto& s = self->state;
         if (is_terminal(info(self).state)) return info(self);
         spdlog::info("session {}: cancel requested ({})", info(self).id, reason);
-        if (s.cfg.worker) {
+        if (s.cfg.worker && s.admitted) {
           // The worker drops the sequence at its next step and answers with the final event.
           self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
         } else {
