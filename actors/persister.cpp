@@ -62,7 +62,8 @@ caf::behavior persister_behavior(caf::stateful_actor<persister_state>* self, per
   close_interrupted(self->system(), *s.store);
   self->delayed_send(self, cfg.sweep_every, vl_expire_atom::value);
   return {
-      [=](vl_persist_atom, const session_info& info) {
+      // Answers so a new session learns its metadata is stored (or why not) before it generates.
+      [=](vl_persist_atom, const session_info& info) -> caf::result<bool> {
         store::session_meta m;
         m.id = info.id;
         m.state = to_store(info.state);
@@ -74,7 +75,9 @@ caf::behavior persister_behavior(caf::stateful_actor<persister_state>* self, per
           self->state.store->put_meta(m);
         } catch (const std::exception& e) {
           spdlog::error("session {}: storing metadata failed: {}", info.id, e.what());
+          return caf::make_error(caf::sec::runtime_error, e.what());
         }
+        return true;
       },
       [=](vl_persist_atom, const std::string& id, const stream_event& ev) -> caf::result<uint64_t> {
         try {

@@ -22,7 +22,8 @@ struct persister_config {
 // Opens the store (throws store_error when it cannot), marks sessions that were queued/running
 // when the process died as interrupted (appending a final "interrupted" event to each), then
 // serves:
-//   (vl_persist_atom, session_info)                          upsert the session's metadata
+//   (vl_persist_atom, session_info) -> bool                  upsert the session's metadata; an error
+//                                                            when the store refuses it
 //   (vl_persist_atom, string id, stream_event) -> uint64     append; replies the index once committed
 //   (vl_flush_atom)                                          fsync (a stream ended)
 //   (vl_load_atom, string id) -> session_info                error if unknown

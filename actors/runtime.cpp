@@ -16,6 +16,7 @@
 #include "actors/prompt_builder.hpp"
 #include "actors/registry.hpp"
 #include "actors/watchdog.hpp"
+#include "config/served_model_name.hpp"
 #include "model/device_info.hpp"
 #include "model/hub/hub_options.hpp"
 
@@ -42,7 +43,7 @@ worker_config worker_config_from(const config::settings& s) {
   w.max_tokens_default = s.max_tokens;
   w.temperature_default = s.temperature;
   w.effort_budgets = s.reasoning_effort_budgets;
-  w.served_model_name = s.model_repo_id;
+  w.served_model_name = config::served_model_name(s);
   w.media.allow_remote = s.media_allow_remote;
   w.media.allow_private = s.media_allow_private;
   w.media.root = s.media_root;

@@ -33,6 +33,7 @@ struct session_state_data {
   uint64_t next_sub_id = 0;
   int32_t reported_clients = -1;
   uint64_t linger_epoch = 0;
+  bool admitted = false;  // the worker has the job (admission waits for the stored metadata)
 };
 
 using session_ptr = caf::stateful_actor<session_state_data>*;
@@ -113,7 +114,8 @@ void pump(session_ptr self, uint64_t sub_id) {
     if (!sub.sink->deliver(st.ring[sub.next - st.ring_start])) return drop(self, sub_id);
     ++sub.next;
   }
-  if (st.log_complete && sub.next == info(self).event_count) {
+  // `>=`: a client resuming after the final event (or from an index past it) is done, not waiting.
+  if (st.log_complete && sub.next >= info(self).event_count) {
     sub.sink->close(0, "");
     drop(self, sub_id);
   }
@@ -185,13 +187,45 @@ void on_worker_event(session_ptr self, stream_event ev) {
   }
   st.log_complete = true;
   if (st.cfg.persister) {
-    self->send(st.cfg.persister, vl_persist_atom::value, info(self));
+    // anon_send: the persister answers metadata writes, and this session waits for no answer here.
+    caf::anon_send(st.cfg.persister, vl_persist_atom::value, info(self));
     self->send(st.cfg.persister, vl_flush_atom::value);
   }
   if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
   spdlog::info("session {}: {} after {} events", info(self).id, state_name(info(self).state), info(self).event_count);
   pump_all(self);
   arm_linger(self);
+}
+
+// Hands the job to the worker (on another node in its serialisable form).
+void admit(session_ptr self, generation_job job) {
+  auto& s = self->state;
+  if (is_terminal(info(self).state)) return;  // cancelled while its metadata was being stored
+  s.admitted = true;
+  const auto me = caf::actor_cast<caf::actor>(self);
+  if (s.cfg.worker.node() == self->node()) {
+    self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
+  } else {
+    // A worker on another node: the job crosses the network in its serialisable form, and
+    // losing that node ends the session with an error instead of leaving it hanging.
+    self->monitor(s.cfg.worker);
+    self->send(s.cfg.worker, vl_admit_atom::value, to_remote(job), me);
+  }
+  report_clients(self);
+}
+
+// The store refused the session's metadata: a 200 now would promise a replay that cannot happen,
+// so every client gets the error and the session goes, leaving its id free.
+void fail_unstored(session_ptr self, const std::string& why) {
+  auto& st = self->state;
+  spdlog::error("session {}: storing its metadata failed, request refused: {}", info(self).id, why);
+  info(self).state = session_state::failed;
+  for (auto& [id, sub] : st.subs) sub.sink->close(500, "the session could not be stored; retry later");
+  st.subs.clear();
+  if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
+  if (auto registry = caf::actor_cast<caf::actor>(st.cfg.registry))
+    self->send(registry, vl_done_atom::value, info(self).id);
+  self->quit();
 }
 
 caf::behavior session_behavior(session_ptr self, session_config cfg) {
@@ -216,17 +250,11 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
       [=](vl_admit_atom, generation_job job) {
         auto& s = self->state;
         if (!s.cfg.worker || info(self).event_count > 0 || is_terminal(info(self).state)) return;
-        if (s.cfg.persister) self->send(s.cfg.persister, vl_persist_atom::value, info(self));
-        const auto me = caf::actor_cast<caf::actor>(self);
-        if (s.cfg.worker.node() == self->node()) {
-          self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
-        } else {
-          // A worker on another node: the job crosses the network in its serialisable form, and
-          // losing that node ends the session with an error instead of leaving it hanging.
-          self->monitor(s.cfg.worker);
-          self->send(s.cfg.worker, vl_admit_atom::value, to_remote(job), me);
-        }
-        report_clients(self);
+        if (!s.cfg.persister) return admit(self, std::move(job));
+        // Generation starts only once the metadata is stored, so an accepted stream is replayable.
+        self->request(s.cfg.persister, s.cfg.store_timeout, vl_persist_atom::value, info(self))
+            .then([=](bool) mutable { admit(self, std::move(job)); },
+                  [=](const caf::error& err) { fail_unstored(self, self->system().render(err)); });
       },
       [=](vl_event_atom, stream_event ev) { on_worker_event(self, std::move(ev)); },
       [=](vl_subscribe_atom, sink_ptr sink, uint64_t from) {
@@ -250,7 +278,7 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
         auto& s = self->state;
         if (is_terminal(info(self).state)) return info(self);
         spdlog::info("session {}: cancel requested ({})", info(self).id, reason);
-        if (s.cfg.worker) {
+        if (s.cfg.worker && s.admitted) {
           // The worker drops the sequence at its next step and answers with the final event.
           self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
         } else {

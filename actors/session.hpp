@@ -30,7 +30,9 @@ struct session_config {
 };
 
 // Messages it handles:
-//   (vl_admit_atom, generation_job)             start generating: asks the worker to admit the job
+//   (vl_admit_atom, generation_job)             start generating: stores the metadata, then asks the
+//                                               worker to admit the job (a store failure closes the
+//                                               clients with 500 and ends the session)
 //   (vl_event_atom, stream_event)               from the worker: the next delta (index assigned here)
 //   (vl_subscribe_atom, sink_ptr, uint64 from)  deliver events from index `from` on, then live ones
 //   (vl_unsubscribe_atom, sink_ptr)             the client went away
@@ -38,7 +40,7 @@ struct session_config {
 //   (vl_info_atom)                   -> session_info
 // Messages it sends:
 //   worker:    (vl_admit_atom, generation_job, actor self), (vl_cancel_atom, string session_id)
-//   persister: (vl_persist_atom, session_info), (vl_persist_atom, string id, stream_event),
+//   persister: (vl_persist_atom, session_info) -> bool, (vl_persist_atom, string id, stream_event),
 //              (vl_load_atom, string id, uint64 from, uint32 max) -> std::vector<stream_event>
 //   watchdog:  (vl_clients_atom, string id, actor self, int32 attached), (vl_forget_atom, string id)
 caf::actor spawn_session(caf::actor_system& sys, session_config cfg);

@@ -67,6 +67,8 @@ std::vector<std::string> secrets_of(const settings& s) {
   std::vector<std::string> out;
   for (const auto& var : variables())
     if (var.secret && !var.show(s).empty()) out.push_back(var.show(s));
+  // API_KEY shows all keys joined; each key alone must be scrubbed too (file keys included).
+  for (const auto& key : s.api_keys) out.push_back(key);
   return out;
 }
 

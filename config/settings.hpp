@@ -17,7 +17,12 @@ struct settings {
   uint16_t port = 3000;
   std::string model_repo_id = "Qwen/Qwen3-VL-2B-Thinking";
   std::string model_revision = "main";
+  std::string served_model_name;  // empty = derived from MODEL_REPO_ID (config/served_model_name.hpp)
   std::string hf_token;  // secret: never logged
+  std::vector<std::string> api_keys;  // secret: API_KEY plus API_KEY_FILE's keys; empty = no auth
+  std::string api_key_file;           // where the file keys came from (a path, not a secret)
+  bool protect_metrics = false;       // /health and /metrics need a key too
+  std::vector<std::string> cors_origins;  // browser origins allowed to call the API ("*" = any); empty = off
   int max_tokens = 256;
   double temperature = 0.7;
   effort_budgets reasoning_effort_budgets = default_effort_budgets;  // thinking budget per effort

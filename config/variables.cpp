@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "config/api_keys.hpp"
 #include "config/config_error.hpp"
 
 namespace vlserve::config {
@@ -72,6 +73,31 @@ std::string non_empty(const std::string& name, const std::string& value) {
 
 std::string yes_no(bool b) { return b ? "1" : "0"; }
 
+// "https://a.example,http://localhost:5173" or "*" (empty = CORS off); at most 64 origins, each
+// scheme://host[:port] exactly as a browser sends it in Origin (no path, no trailing slash).
+std::vector<std::string> parse_origins(const std::string& name, const std::string& value) {
+  std::vector<std::string> out;
+  size_t begin = 0;
+  const std::string accepted = "\"*\" or comma-separated origins like https://app.example:8443 (no path)";
+  while (begin <= value.size() && !value.empty()) {
+    size_t end = value.find(',', begin);
+    if (end == std::string::npos) end = value.size();
+    std::string origin = value.substr(begin, end - begin);
+    origin.erase(0, origin.find_first_not_of(' '));
+    origin.erase(origin.find_last_not_of(' ') + 1);
+    begin = end + 1;
+    if (origin.empty()) continue;
+    const auto scheme_end = origin.find("://");
+    const bool ok = origin == "*" || ((origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0) &&
+                                      origin.find_first_of("/ \t", scheme_end + 3) == std::string::npos &&
+                                      origin.size() > scheme_end + 3);
+    if (!ok) reject(name, value, accepted);
+    out.push_back(origin);
+    if (out.size() > 64) reject(name, value, "at most 64 origins");
+  }
+  return out;
+}
+
 // "host:port,host:port" (empty = none); each port 1..65535, at most 64 peers.
 std::vector<std::string> parse_peers(const std::string& name, const std::string& value) {
   std::vector<std::string> peers;
@@ -112,9 +138,42 @@ std::vector<variable> make_table() {
   add("MODEL_REVISION", "Hub revision (branch, tag or commit) to resolve", false,
       [](const std::string& v, settings& s) { s.model_revision = non_empty("MODEL_REVISION", v); },
       [](const settings& s) { return s.model_revision; });
+  add("SERVED_MODEL_NAME",
+      "Model name in /v1/models and responses; requests may name it or MODEL_REPO_ID (default: the repo id)", false,
+      [](const std::string& v, settings& s) {
+        if (v.size() > 256) reject("SERVED_MODEL_NAME", v.substr(0, 40) + "...", "at most 256 bytes");
+        s.served_model_name = v;
+      },
+      [](const settings& s) { return s.served_model_name; });
   add("HF_TOKEN", "Hugging Face access token for gated/private repos (never logged)", true,
       [](const std::string& v, settings& s) { s.hf_token = v; },
       [](const settings& s) { return s.hf_token; });
+  add("API_KEY", "Comma-separated keys clients send as 'Authorization: Bearer <key>' (empty = no auth; never logged)",
+      true, [](const std::string& v, settings& s) { s.api_keys = parse_api_keys("API_KEY", v); },
+      [](const settings& s) {
+        std::string out;
+        for (const auto& k : s.api_keys) out += (out.empty() ? "" : ",") + k;
+        return out;
+      });
+  add("API_KEY_FILE", "File with one API key per line, added to API_KEY's (for secrets mounted as files)", false,
+      [](const std::string& v, settings& s) {
+        s.api_key_file = v;
+        if (v.empty()) return;
+        for (auto& k : read_api_key_file(v)) s.api_keys.push_back(std::move(k));
+        if (s.api_keys.size() > max_api_keys)
+          throw config_error("API_KEY and API_KEY_FILE hold more than " + std::to_string(max_api_keys) + " keys");
+      },
+      [](const settings& s) { return s.api_key_file; });
+  add("PROTECT_METRICS", "1 to require an API key for /health and /metrics too (0 = open)", false,
+      [](const std::string& v, settings& s) { s.protect_metrics = parse_bool("PROTECT_METRICS", v); },
+      [](const settings& s) { return yes_no(s.protect_metrics); });
+  add("CORS_ORIGINS", "Browser origins allowed to call the API, comma-separated, or * (empty = no CORS)", false,
+      [](const std::string& v, settings& s) { s.cors_origins = parse_origins("CORS_ORIGINS", v); },
+      [](const settings& s) {
+        std::string out;
+        for (const auto& o : s.cors_origins) out += (out.empty() ? "" : ",") + o;
+        return out;
+      });
   add("MAX_TOKENS", "Default max completion tokens when a request gives none (1..1048576)", false,
       [](const std::string& v, settings& s) { s.max_tokens = int(parse_int("MAX_TOKENS", v, 1, 1 << 20)); },
       [](const settings& s) { return std::to_string(s.max_tokens); });
@@ -135,7 +194,10 @@ std::vector<variable> make_table() {
   add("DEVICE_MAP", "auto (CUDA when present, else CPU), cpu, cuda or cuda:N", false,
       [](const std::string& v, settings& s) { s.device_map = parse_device("DEVICE_MAP", v); },
       [](const settings& s) { return s.device_map; });
-  add("TORCH_DTYPE", "auto (bfloat16), bfloat16, float16 or float32", false,
+  add("TORCH_DTYPE",
+      "auto (bfloat16 on CUDA and on CPUs with AVX2+FMA or AVX512-BF16, where vlserve's bf16 kernels run, else "
+      "float32), bfloat16, float16 or float32",
+      false,
       [](const std::string& v, settings& s) {
         s.torch_dtype = parse_choice("TORCH_DTYPE", v, {"auto", "bfloat16", "float16", "float32"});
       },

@@ -12,6 +12,15 @@ api_error not_found(std::string message, std::string code) {
   return {404, std::move(message), "not_found_error", "", std::move(code)};
 }
 
+api_error model_not_found(const std::string& model, const std::string& served) {
+  return {404, "The model '" + model + "' does not exist; this server serves '" + served + "' (GET /v1/models)",
+          "invalid_request_error", "model", "model_not_found"};
+}
+
+api_error unauthorized(std::string message) {
+  return {401, std::move(message), "invalid_request_error", "", "invalid_api_key"};
+}
+
 api_error payload_too_large(std::string message) {
   return {413, std::move(message), "invalid_request_error", "", "request_too_large"};
 }

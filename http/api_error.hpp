@@ -15,6 +15,10 @@ struct api_error {
 
 api_error bad_request(std::string message, std::string param = {}, std::string code = {});
 api_error not_found(std::string message, std::string code = "not_found");
+// 404 model_not_found, as OpenAI answers a model it does not serve.
+api_error model_not_found(const std::string& model, const std::string& served);
+// 401 invalid_api_key, as OpenAI answers a missing or wrong key.
+api_error unauthorized(std::string message);
 api_error payload_too_large(std::string message);
 api_error model_not_ready(std::string message);
 api_error internal_error(std::string message);

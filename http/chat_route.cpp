@@ -8,33 +8,42 @@
 #include "actors/atoms.hpp"
 #include "actors/generation_job.hpp"
 #include "actors/prompt_builder.hpp"
+#include "config/served_model_name.hpp"
 #include "http/chat_request.hpp"
+#include "http/cors.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
+#include "http/route_auth.hpp"
 #include "http/routes.hpp"
 #include "http/sse.hpp"
 #include "http/stream_sinks.hpp"
 #include "model/serving/prompt_builder.hpp"
 #include "model/vision/multimodal/request_media.hpp"
+#include "store/store_options.hpp"
 
 namespace vlserve::http {
 
 using namespace Pistache;
 
-void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& id, uint64_t from);
+void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
+                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty,
+                         const std::string& origin);
 
 namespace {
 
 // Resuming needs no model: the events are in memory or in the store.
-bool try_resume(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+bool try_resume(route_context& ctx, const std::string& owner, const Rest::Request& req, Http::ResponseWriter& w) {
   const auto last = last_event_id(req);
   if (last.empty()) return false;
   auto cursor = parse_last_event_id(last);
   if (!cursor) {
-    send_error(w, bad_request("Last-Event-ID must be '<session_id>:<index>'", "last_event_id"), ctx.rt.metrics());
+    send_error(w, bad_request("Last-Event-ID must be '<session_id>:<index>' with an index in 0..2^64-1",
+                              "last_event_id"),
+               ctx.rt.metrics());
     return true;
   }
-  attach_event_stream(ctx, w, cursor->session_id, cursor->index + 1);
+  attach_event_stream(ctx, w, owner, cursor->session_id, cursor->next(), sse_sink::empty_end::done,
+                      origin_of(req));
   return true;
 }
 
@@ -46,7 +55,8 @@ std::optional<std::string> pick_session_id(const Rest::Request& req, const model
   return id;
 }
 
-void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+void start_session(route_context& ctx, const std::string& owner, const Rest::Request& req,
+                   Http::ResponseWriter& w) {
   auto& metrics = ctx.rt.metrics();
   if (int64_t(req.body().size()) > ctx.settings.max_request_bytes)
     return send_error(w,
@@ -61,6 +71,18 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   } catch (const request_error& e) {
     return send_error(w, bad_request(e.what(), e.param), metrics);
   }
+  // Fields the store keeps are checked against its limits here, so a session is never answered 200
+  // and then lost because its record could not be written.
+  if (const auto limit = store::store_options{}.max_model_bytes; body.model && body.model->size() > limit)
+    return send_error(w,
+                      bad_request("model is " + std::to_string(body.model->size()) + " bytes; at most " +
+                                      std::to_string(limit) + " are accepted (GET /v1/models names the model)",
+                                  "model"),
+                      metrics);
+  // Like OpenAI: a model this server does not serve is a 404, not silently the served one.
+  const auto served = config::served_model_name(ctx.settings);
+  if (body.model && *body.model != served && *body.model != ctx.settings.model_repo_id)
+    return send_error(w, model_not_found(*body.model, served), metrics);
   const auto assets = ctx.rt.assets().get();
   const auto snap = ctx.rt.state().get();
   if (!assets || snap.phase != actors::model_phase::ready)
@@ -80,13 +102,14 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   }
 
   actors::session_info info;
-  info.id = *id;
-  info.model = body.model.value_or(assets->model_name);
+  info.id = scoped_session_id(owner, *id);  // sinks and SSE ids use the client's own *id
+  info.model = assets->model_name;  // the served name, whichever accepted name the request used
   info.created = int64_t(std::time(nullptr));
   info.include_usage = body.include_usage;
   info.logprobs = body.logprobs;
 
   auto reply = std::make_shared<raw_reply>(w.getPeer(), metrics);
+  reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
   actors::sink_ptr sink;
   if (body.stream) {
     sink = std::make_shared<sse_sink>(reply, *id, context_of(info));
@@ -97,7 +120,7 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
 
   if (model::vision::has_media(body)) {
     // Media takes seconds to fetch, decode and encode: the detached prompt builder does it.
-    ctx.connections.add(reply->peer_id(), *id, sink);
+    ctx.connections.add(reply->peer_id(), info.id, sink);
     caf::anon_send(ctx.rt.prompt_builder(), actors::vl_build_atom::value,
                    actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry()});
     return;
@@ -110,8 +133,8 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
   } catch (const std::invalid_argument& e) {
     return send_error(w, bad_request(e.what()), metrics);
   }
-  ctx.connections.add(reply->peer_id(), *id, sink);
-  actors::generation_job job{*id, std::make_shared<model::sequence_input>(std::move(built.input))};
+  ctx.connections.add(reply->peer_id(), info.id, sink);
+  actors::generation_job job{info.id, std::make_shared<model::sequence_input>(std::move(built.input))};
   caf::anon_send(ctx.rt.registry(), actors::vl_create_atom::value, info, std::move(job), sink);
 }
 
@@ -120,7 +143,9 @@ void start_session(route_context& ctx, const Rest::Request& req, Http::ResponseW
 void add_chat_routes(Rest::Router& router, route_context& ctx) {
   Rest::Routes::Post(router, "/v1/chat/completions", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
     try {
-      if (!try_resume(ctx, req, w)) start_session(ctx, req, w);
+      const auto owner = authorize(ctx, req, w);
+      if (!owner) return Rest::Route::Result::Ok;
+      if (!try_resume(ctx, *owner, req, w)) start_session(ctx, *owner, req, w);
     } catch (const std::exception& e) {
       send_error(w, internal_error(std::string("unexpected failure: ") + e.what()), ctx.rt.metrics());
     }

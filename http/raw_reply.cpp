@@ -23,15 +23,27 @@ void raw_reply::send(int status, const std::string& content_type, const std::str
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
   head += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   for (const auto& h : extra_headers) head += h + "\r\n";
+  for (const auto& h : common_) head += h + "\r\n";
   write(head + "\r\n" + body);
 }
 
-void raw_reply::start_event_stream() {
+void raw_reply::send_no_content() {
   if (started_.exchange(true)) return;
+  metrics_.count_request(204);
+  std::string head = "HTTP/1.1 204 No Content\r\nCache-Control: no-cache\r\n";
+  for (const auto& h : common_) head += h + "\r\n";
+  write(head + "\r\n");
+}
+
+bool raw_reply::start_event_stream() {
+  if (started_.exchange(true)) return false;
   metrics_.count_request(200);
-  write(
+  std::string head =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-      "X-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n\r\n");
+      "X-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n";
+  for (const auto& h : common_) head += h + "\r\n";
+  write(head + "\r\n");
+  return true;
 }
 
 void raw_reply::send_chunk(const std::string& payload) { write(http_chunk(payload)); }
@@ -41,7 +53,9 @@ void raw_reply::end_chunks() { write(http_last_chunk()); }
 const char* reason_phrase(int status) {
   switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";

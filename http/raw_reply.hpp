@@ -24,10 +24,16 @@ class raw_reply {
   // Whole response with Content-Length. extra_headers are complete "Name: value" lines.
   void send(int status, const std::string& content_type, const std::string& body,
             const std::vector<std::string>& extra_headers = {});
-  // Status line and headers of a chunked text/event-stream response.
-  void start_event_stream();
+  // Status line and headers of a chunked text/event-stream response; true when this call wrote
+  // them (false when the response had already started).
+  bool start_event_stream();
+  // "204 No Content": what ends an EventSource's reconnects when there is nothing after its id.
+  void send_no_content();
   void send_chunk(const std::string& payload);
   void end_chunks();
+
+  // Lines ("Name: value") added to whatever this reply sends (CORS); call before sending.
+  void add_headers(const std::vector<std::string>& lines) { common_.insert(common_.end(), lines.begin(), lines.end()); }
 
   bool connected() const;
   bool started() const { return started_.load(); }
@@ -40,6 +46,7 @@ class raw_reply {
   actors::service_metrics& metrics_;
   size_t peer_id_ = 0;
   std::atomic<bool> started_{false};
+  std::vector<std::string> common_;
 };
 
 const char* reason_phrase(int status);

@@ -1,8 +1,10 @@
-// What every route handler needs: configuration, the actor runtime and the connection tracker.
+// What every route handler needs: configuration, the actor runtime, the connection tracker and
+// the API keys.
 #pragma once
 
 #include "actors/runtime.hpp"
 #include "config/settings.hpp"
+#include "http/api_keys.hpp"
 #include "http/connection_tracker.hpp"
 
 namespace vlserve::http {
@@ -11,6 +13,7 @@ struct route_context {
   const config::settings& settings;
   actors::runtime& rt;
   connection_tracker& connections;
+  const api_keyring& keys;
 };
 
 }  // namespace vlserve::http

@@ -13,5 +13,7 @@ void add_chat_routes(Pistache::Rest::Router& router, route_context& ctx);
 void add_session_routes(Pistache::Rest::Router& router, route_context& ctx);
 // GET /health, GET /v1/models, GET /metrics
 void add_info_routes(Pistache::Rest::Router& router, route_context& ctx);
+// POST /tokenize, POST /detokenize
+void add_tokenize_routes(Pistache::Rest::Router& router, route_context& ctx);
 
 }  // namespace vlserve::http

@@ -11,6 +11,7 @@
 #include "actors/atoms.hpp"
 #include "http/api_error.hpp"
 #include "http/connection_tracker.hpp"
+#include "http/cors.hpp"
 #include "http/reply.hpp"
 #include "http/routes.hpp"
 
@@ -20,18 +21,24 @@ using namespace Pistache;
 
 namespace {
 constexpr size_t kHeaderAllowance = 256u << 10;  // room for the request line and headers
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
 }  // namespace
 
 struct server::impl {
   config::settings settings;
   actors::runtime& rt;
   connection_tracker connections;
+  api_keyring keys;
   route_context ctx;
   std::unique_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
   bool running = false;
 
-  impl(const config::settings& s, actors::runtime& r) : settings(s), rt(r), ctx{settings, rt, connections} {}
+  impl(const config::settings& s, actors::runtime& r)
+      : settings(s), rt(r), keys(s.api_keys), ctx{settings, rt, connections, keys} {}
 };
 
 server::server(const config::settings& s, actors::runtime& rt) : impl_(std::make_unique<impl>(s, rt)) {}
@@ -54,9 +61,11 @@ void server::start() {
                   .bodyTimeout(std::chrono::hours(24));
   d.endpoint->init(opts);
 
+  add_cors(d.router, d.ctx);
   add_info_routes(d.router, d.ctx);
   add_chat_routes(d.router, d.ctx);
   add_session_routes(d.router, d.ctx);
+  add_tokenize_routes(d.router, d.ctx);
   d.router.addNotFoundHandler([this](const Rest::Request& req, Http::ResponseWriter w) {
     send_error(w,
                not_found("Unknown route: " + std::string(Http::methodString(req.method())) + " " + req.resource()),
@@ -72,6 +81,10 @@ void server::start() {
   d.endpoint->serveThreaded();
   d.running = true;
   spdlog::info("listening on http://{}:{}", d.settings.host, port());
+  if (!d.keys.enabled() && !is_loopback(d.settings.host))
+    spdlog::warn("no API_KEY is set and {} is not a loopback address: anyone who can reach this port can "
+                 "use, read and cancel every session; set API_KEY or API_KEY_FILE, or HOST=127.0.0.1",
+                 d.settings.host);
 }
 
 void server::shutdown() {

@@ -1,6 +1,7 @@
 #include "http/session_json.hpp"
 
 #include "config/json.hpp"
+#include "http/api_keys.hpp"
 
 namespace vlserve::http {
 
@@ -9,7 +10,8 @@ std::string session_json(const actors::session_info& info) {
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
   w.Key("id");
-  w.String(info.id.c_str(), rapidjson::SizeType(info.id.size()));
+  const auto id = client_session_id(info.id);  // without the owner tag
+  w.String(id.c_str(), rapidjson::SizeType(id.size()));
   w.Key("object");
   w.String("session");
   w.Key("state");

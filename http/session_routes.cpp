@@ -1,12 +1,16 @@
 // Sessions: state, replay/attach as SSE, cancel. Handlers only translate HTTP to registry messages.
+// Every route passes the API key gate; the id in the path is scoped to the caller's key, so a
+// session of another key is simply unknown (404).
 #include <pistache/peer.h>
 
 #include <caf/all.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/registry.hpp"
+#include "http/cors.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
+#include "http/route_auth.hpp"
 #include "http/routes.hpp"
 #include "http/session_json.hpp"
 #include "http/sse.hpp"
@@ -26,55 +30,71 @@ actors::info_callback json_reply(std::shared_ptr<raw_reply> reply, std::string i
   };
 }
 
+// The client's session id from the path, or nullopt after answering 400.
+std::optional<std::string> path_id(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w) {
+  auto id = req.param(":id").as<std::string>();
+  if (valid_session_id(id)) return id;
+  send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
+  return std::nullopt;
+}
+
 }  // namespace
 
-// Attaches an SSE stream to a session from `from` on; shared by POST-with-Last-Event-ID.
-void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& id, uint64_t from) {
+// Attaches an SSE stream to session `id` of `owner` from event `from` on; shared by
+// POST-with-Last-Event-ID (which ends an empty replay with [DONE]) and GET .../events (with 204).
+void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
+                         const std::string& id, uint64_t from, sse_sink::empty_end on_empty,
+                         const std::string& origin) {
   auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-  auto sink = std::make_shared<sse_sink>(reply, id, completion_context{});
-  ctx.connections.add(reply->peer_id(), id, sink);
-  caf::anon_send(ctx.rt.registry(), actors::vl_subscribe_atom::value, id, from, actors::sink_ptr(sink));
+  reply->add_headers(cors_header_lines(ctx.settings, origin));
+  auto sink = std::make_shared<sse_sink>(reply, id, completion_context{}, on_empty);
+  const auto scoped = scoped_session_id(owner, id);
+  ctx.connections.add(reply->peer_id(), scoped, sink);
+  caf::anon_send(ctx.rt.registry(), actors::vl_subscribe_atom::value, scoped, from, actors::sink_ptr(sink));
 }
 
 void add_session_routes(Rest::Router& router, route_context& ctx) {
   Rest::Routes::Get(router, "/v1/sessions/:id", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
-    const auto id = req.param(":id").as<std::string>();
-    if (!valid_session_id(id)) {
-      send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
-      return Rest::Route::Result::Ok;
-    }
+    const auto owner = authorize(ctx, req, w);
+    if (!owner) return Rest::Route::Result::Ok;
+    const auto id = path_id(ctx, req, w);
+    if (!id) return Rest::Route::Result::Ok;
     auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-    caf::anon_send(ctx.rt.registry(), actors::vl_info_atom::value, id, json_reply(reply, id));
+    reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
+    caf::anon_send(ctx.rt.registry(), actors::vl_info_atom::value, scoped_session_id(*owner, *id),
+                   json_reply(reply, *id));
     return Rest::Route::Result::Ok;
   });
 
   Rest::Routes::Get(router, "/v1/sessions/:id/events", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
-    const auto id = req.param(":id").as<std::string>();
-    if (!valid_session_id(id)) {
-      send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
-      return Rest::Route::Result::Ok;
-    }
+    const auto owner = authorize(ctx, req, w);
+    if (!owner) return Rest::Route::Result::Ok;
+    const auto id = path_id(ctx, req, w);
+    if (!id) return Rest::Route::Result::Ok;
     uint64_t from = 0;
     if (const auto last = last_event_id(req); !last.empty()) {
       auto cursor = parse_last_event_id(last);
-      if (!cursor || cursor->session_id != id) {
-        send_error(w, bad_request("Last-Event-ID must be '" + id + ":<index>'", "last_event_id"), ctx.rt.metrics());
+      if (!cursor || cursor->session_id != *id) {
+        send_error(w, bad_request("Last-Event-ID must be '" + *id + ":<index>' with an index in 0..2^64-1",
+                                  "last_event_id"),
+                   ctx.rt.metrics());
         return Rest::Route::Result::Ok;
       }
-      from = cursor->index + 1;
+      from = cursor->next();
     }
-    attach_event_stream(ctx, w, id, from);
+    attach_event_stream(ctx, w, *owner, *id, from, sse_sink::empty_end::no_content, origin_of(req));
     return Rest::Route::Result::Ok;
   });
 
   Rest::Routes::Post(router, "/v1/cancel/:id", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
-    const auto id = req.param(":id").as<std::string>();
-    if (!valid_session_id(id)) {
-      send_error(w, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"), ctx.rt.metrics());
-      return Rest::Route::Result::Ok;
-    }
+    const auto owner = authorize(ctx, req, w);
+    if (!owner) return Rest::Route::Result::Ok;
+    const auto id = path_id(ctx, req, w);
+    if (!id) return Rest::Route::Result::Ok;
     auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-    caf::anon_send(ctx.rt.registry(), actors::vl_cancel_atom::value, id, json_reply(reply, id));
+    reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
+    caf::anon_send(ctx.rt.registry(), actors::vl_cancel_atom::value, scoped_session_id(*owner, *id),
+                   json_reply(reply, *id));
     return Rest::Route::Result::Ok;
   });
 }

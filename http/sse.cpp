@@ -14,6 +14,8 @@ std::string sse_event(const std::string& session_id, uint64_t index, const std::
 
 std::string sse_done() { return "data: [DONE]\n\n"; }
 
+std::string sse_retry() { return "retry: " + std::to_string(sse_retry_ms) + "\n"; }
+
 std::string http_chunk(const std::string& payload) {
   char size[20];
   std::snprintf(size, sizeof size, "%zx\r\n", payload.size());

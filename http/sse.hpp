@@ -11,6 +11,9 @@ namespace vlserve::http {
 std::string sse_event(const std::string& session_id, uint64_t index, const std::string& data);
 // The terminator the OpenAI clients wait for.
 std::string sse_done();
+// Opens a stream: how long an EventSource waits before it reconnects (and resends Last-Event-ID).
+std::string sse_retry();
+inline constexpr int sse_retry_ms = 3000;
 // One HTTP/1.1 chunk carrying payload (Pistache cannot stream from other threads; stack-notes §2).
 std::string http_chunk(const std::string& payload);
 // The zero-length chunk that ends a chunked body.
@@ -19,9 +22,13 @@ std::string http_last_chunk();
 struct resume_cursor {
   std::string session_id;
   uint64_t index = 0;  // the last event the client has; replay starts at index + 1
+
+  // index + 1, saturating: "s:18446744073709551615" means past any event, never back to 0.
+  uint64_t next() const { return index == UINT64_MAX ? UINT64_MAX : index + 1; }
 };
 
-// Parses "<session>:<index>". The session id is everything before the last ':'.
+// Parses "<session>:<index>". The session id is everything before the last ':'; the index is a
+// checked unsigned 64-bit decimal (no sign, no spaces; 18446744073709551616 overflows).
 // Returns nullopt when the text is not of that form.
 std::optional<resume_cursor> parse_last_event_id(const std::string& text);
 

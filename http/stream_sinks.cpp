@@ -1,6 +1,7 @@
 #include "http/stream_sinks.hpp"
 
 #include "http/api_error.hpp"
+#include "http/api_keys.hpp"
 #include "http/sse.hpp"
 
 namespace vlserve::http {
@@ -21,7 +22,7 @@ void send_error_reply(raw_reply& reply, int status, const std::string& message, 
 }
 
 completion_context context_of(const actors::session_info& info) {
-  return {"chatcmpl-" + info.id, info.created, info.model, info.logprobs};
+  return {"chatcmpl-" + client_session_id(info.id), info.created, info.model, info.logprobs};
 }
 
 void sse_sink::attach(const actors::session_info& info) {
@@ -34,14 +35,16 @@ void completion_sink::attach(const actors::session_info& info) {
   ctx_ = context_of(info);
 }
 
-sse_sink::sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx)
-    : reply_(std::move(reply)), session_id_(std::move(session_id)), ctx_(std::move(ctx)) {}
+sse_sink::sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx,
+                   empty_end on_empty)
+    : reply_(std::move(reply)), session_id_(std::move(session_id)), ctx_(std::move(ctx)), on_empty_(on_empty) {}
 
 bool sse_sink::deliver(const actors::stream_event& ev) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_ || !reply_->connected()) return false;
-  reply_->start_event_stream();
-  reply_->send_chunk(sse_event(session_id_, ev.index, chunk_json(ev, ctx_)));
+  const std::string retry = reply_->start_event_stream() ? sse_retry() : "";
+  reply_->send_chunk(retry + sse_event(session_id_, ev.index, chunk_json(ev, ctx_)));
+  last_index_ = ev.index;
   return true;
 }
 
@@ -50,14 +53,18 @@ void sse_sink::close(int error_status, const std::string& message) {
   if (closed_) return;
   closed_ = true;
   if (error_status != 0 && !reply_->started()) return send_error_reply(*reply_, error_status, message);
-  reply_->start_event_stream();
+  if (!reply_->started() && on_empty_ == empty_end::no_content) return reply_->send_no_content();
+  std::string tail = reply_->start_event_stream() ? sse_retry() : "";
   if (error_status != 0) {
+    // Not in the log, so it repeats the last event's id: a client that resumes from it misses nothing.
     actors::stream_event ev;
     ev.error_status = error_status;
     ev.error_message = message;
-    reply_->send_chunk("data: " + chunk_json(ev, ctx_) + "\n\n");
+    if (last_index_) ev.index = *last_index_;
+    tail += last_index_ ? sse_event(session_id_, *last_index_, chunk_json(ev, ctx_))
+                        : "data: " + chunk_json(ev, ctx_) + "\n\n";
   }
-  reply_->send_chunk(sse_done());
+  reply_->send_chunk(tail + sse_done());
   reply_->end_chunks();
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "actors/event_sink.hpp"
@@ -13,10 +14,16 @@
 namespace vlserve::http {
 
 // Sends each event as `id: <session>:<index>` + `data: <chunk>`; the headers go out with the first
-// event, so an error before it (404, 409, 503) still gets a proper status and JSON body.
+// event, so an error before it (404, 409, 503) still gets a proper status and JSON body. The first
+// block also carries `retry:`. `session_id` is the id the client knows (without the owner tag).
 class sse_sink : public actors::event_sink {
  public:
-  sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx);
+  // What a stream that ends before its first event answers: `[DONE]` for POST resumes (the OpenAI
+  // clients wait for it), 204 No Content for GET .../events (so an EventSource stops reconnecting).
+  enum class empty_end { done, no_content };
+
+  sse_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx,
+           empty_end on_empty = empty_end::done);
   void attach(const actors::session_info& info) override;
   bool deliver(const actors::stream_event& ev) override;
   void close(int error_status, const std::string& message) override;
@@ -26,8 +33,10 @@ class sse_sink : public actors::event_sink {
   std::shared_ptr<raw_reply> reply_;
   std::string session_id_;
   completion_context ctx_;
+  empty_end on_empty_;
   std::mutex mutex_;
   bool closed_ = false;
+  std::optional<uint64_t> last_index_;  // the last event sent; a closing error event repeats its id
 };
 
 // Collects the whole log and answers with one chat.completion (or the error's status and body).

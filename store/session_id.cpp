@@ -10,7 +10,7 @@ namespace {
 
 bool allowed_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+         c == '-' || c == '~';
 }
 
 // A short printable rendering of a rejected id for the error message (ids can be huge or binary).
@@ -39,10 +39,11 @@ void validate_session_id(std::string_view id) {
   std::string why = id.empty() ? "it is empty"
                     : id.size() > max_session_id_length
                         ? "it has " + std::to_string(id.size()) + " characters"
-                        : "it contains a character outside [A-Za-z0-9._-]";
+                        : "it contains a character outside [A-Za-z0-9._~-]";
   throw store_error(store_errc::invalid_argument,
                     "invalid session id \"" + printable_prefix(id) + "\": " + why + "; use 1.." +
-                        std::to_string(max_session_id_length) + " characters from [A-Za-z0-9._-]");
+                        std::to_string(max_session_id_length) +
+                        " characters from [A-Za-z0-9._-] (and '~', the owner separator)");
 }
 
 }  // namespace vlserve::store

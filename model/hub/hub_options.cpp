@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "config/logging.hpp"
 #include "config/settings.hpp"
 
 namespace vlserve::model::hub {
@@ -41,7 +42,10 @@ std::string stored_token() {
   std::ifstream f(path);
   std::string line;
   if (!f || !std::getline(f, line)) return {};
-  return trim(line.substr(0, 4096));
+  auto token = trim(line.substr(0, 4096));
+  // HF_TOKEN is scrubbed from the log at start-up; a token from the file must be too.
+  config::add_log_secret(token);
+  return token;
 }
 
 }  // namespace

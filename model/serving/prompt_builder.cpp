@@ -18,6 +18,17 @@ int32_t special_id(const tokenizer& tok, const char* token) {
   return *id;
 }
 
+// A max_tokens the request asked for that cannot fit after its prompt is refused, as OpenAI and
+// vLLM do, instead of being cut short silently (a default from MAX_TOKENS is still clamped).
+void check_room(const chat_request& request, int64_t prompt_tokens, int64_t max_context) {
+  if (!request.max_tokens || prompt_tokens + *request.max_tokens <= max_context) return;
+  throw prompt_error("max_tokens is " + std::to_string(*request.max_tokens) + " but the context holds " +
+                         std::to_string(max_context) + " tokens and the prompt uses " + std::to_string(prompt_tokens) +
+                         "; ask for at most " + std::to_string(std::max<int64_t>(0, max_context - prompt_tokens)) +
+                         " or raise MAX_CONTEXT",
+                     "max_tokens");
+}
+
 // Media branch (spec §8.2): load + preprocess every part, expand the placeholders, tokenize,
 // M-RoPE positions, then the vision tower. Fills out.input (but not its settings).
 void build_media_prompt(const chat_request& request, const tokenizer& tok, const prompt_defaults& d,
@@ -55,6 +66,7 @@ void build_media_prompt(const chat_request& request, const tokenizer& tok, const
                            "holds " + std::to_string(d.max_context) +
                            "; send smaller or fewer media or shorten the conversation",
                        "messages");
+  check_room(request, t, d.max_context);
   try {
     auto pos = vision::rope_index(out.input.prompt_ids, media.batch.image_grids, media.batch.video_grids,
                                   d.processor.merge_size, ids);
@@ -188,6 +200,7 @@ built_prompt build_prompt(const chat_request& request, const tokenizer& tok, con
     throw prompt_error("the prompt has " + std::to_string(t) + " tokens but the context holds " +
                            std::to_string(defaults.max_context) + "; shorten the conversation",
                        "messages");
+  check_room(request, t, defaults.max_context);
   return out;
 }
 

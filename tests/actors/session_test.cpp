@@ -172,6 +172,19 @@ TEST_F(session_fixture, ReplayPastTheEndJustWaits) {
   EXPECT_EQ(sink->events()[0].index, 1u);
 }
 
+TEST_F(session_fixture, ResumingAfterTheFinalEventEndsAtOnce) {
+  start();
+  emit(text_event("x"));
+  emit(finish_event("stop"));
+  for (uint64_t from : {uint64_t(2), uint64_t(3), UINT64_MAX}) {
+    auto sink = std::make_shared<recording_sink>();
+    subscribe(sink, from);
+    EXPECT_TRUE(sink->events().empty()) << from;
+    EXPECT_EQ(sink->closes(), 1) << from;
+    EXPECT_EQ(sink->close_status(), 0) << from;
+  }
+}
+
 TEST_F(session_fixture, EventsOlderThanTheRingWithoutAStoreAreGone) {
   start(false, 2);
   for (int i = 0; i < 5; ++i) emit(text_event(std::to_string(i)));
@@ -240,4 +253,83 @@ TEST_F(session_fixture, FinishedSessionQuitsAfterLingerWithNoClient) {
   sched->run();
   EXPECT_TRUE(down);
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+// A persister whose store refuses every metadata record (full disk, a limit).
+caf::behavior refusing_persister(caf::event_based_actor*) {
+  return {
+      [](vl_persist_atom, const session_info&) -> caf::result<bool> {
+        return caf::make_error(caf::sec::runtime_error, "store full");
+      },
+      [](vl_persist_atom, const std::string&, const stream_event& ev) { return ev.index; },
+  };
+}
+}  // namespace
+
+TEST_F(session_fixture, MetadataTheStoreRefusesFailsTheRequest) {
+  session_config sc;
+  sc.info.id = "s2";
+  sc.worker = worker;
+  sc.persister = sys->spawn(refusing_persister);
+  session = spawn_session(*sys, sc);
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  generation_job job;
+  job.session_id = "s2";
+  caf::anon_send(session, vl_admit_atom::value, job);
+  sched->run();
+  EXPECT_TRUE(wlog->admitted.empty()) << "nothing generates for a session that cannot be replayed";
+  EXPECT_EQ(sink->closes(), 1);
+  EXPECT_EQ(sink->close_status(), 500);
+  caf::anon_send_exit(sc.persister, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+// A persister that stores everything but answers the first metadata write only when told to.
+struct held_answer {
+  bool holding = false;
+  caf::response_promise promise;
+};
+caf::behavior slow_persister(caf::event_based_actor* self, std::shared_ptr<held_answer> held) {
+  return {
+      [=](vl_persist_atom, const session_info&) -> caf::result<bool> {
+        if (held->holding) return true;
+        held->holding = true;
+        held->promise = self->make_response_promise();
+        return held->promise;
+      },
+      [](vl_persist_atom, const std::string&, const stream_event& ev) { return ev.index; },
+      [](vl_flush_atom) {},
+      // The test's "now answer": delivered from inside the actor, as CAF expects.
+      [=](vl_stats_atom) {
+        held->promise.deliver(true);
+        held->promise = caf::response_promise{};
+      },
+  };
+}
+}  // namespace
+
+TEST_F(session_fixture, ACancelWhileTheMetadataIsStoredEndsTheSessionWithoutGenerating) {
+  auto held = std::make_shared<held_answer>();
+  session_config sc;
+  sc.info.id = "s3";
+  sc.worker = worker;
+  sc.persister = sys->spawn(slow_persister, held);
+  session = spawn_session(*sys, sc);
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  generation_job job;
+  job.session_id = "s3";
+  caf::anon_send(session, vl_admit_atom::value, job);
+  sched->run();
+  caf::anon_send(session, vl_cancel_atom::value, std::string("client"));
+  sched->run();
+  caf::anon_send(sc.persister, vl_stats_atom::value);
+  sched->run();
+  EXPECT_TRUE(wlog->admitted.empty()) << "a cancelled session must not start generating";
+  ASSERT_EQ(sink->events().size(), 1u);
+  EXPECT_EQ(sink->events()[0].finish_reason, "cancelled");
+  EXPECT_EQ(sink->closes(), 1);
+  caf::anon_send_exit(sc.persister, caf::exit_reason::user_shutdown);
 }

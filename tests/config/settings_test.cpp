@@ -97,7 +97,8 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"CLUSTER_HOST", "10.0.0.5"},
                                {"CLUSTER_PEERS", "10.0.0.6:7001,node-b:7002"},
                                {"LOG_LEVEL", "debug"},
-                               {"LOG_FORMAT", "json"}});
+                               {"LOG_FORMAT", "json"},
+                               {"CORS_ORIGINS", "https://a.example, http://localhost:5173"}});
   EXPECT_EQ(s.host, "127.0.0.1");
   EXPECT_EQ(s.port, 8080);
   EXPECT_EQ(s.model_repo_id, "/models/qwen");
@@ -133,6 +134,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.cluster_peers, (std::vector<std::string>{"10.0.0.6:7001", "node-b:7002"}));
   EXPECT_EQ(s.log_level, "debug");
   EXPECT_EQ(s.log_fmt, log_format::json);
+  EXPECT_EQ(s.cors_origins, (std::vector<std::string>{"https://a.example", "http://localhost:5173"}));
 }
 
 TEST(Settings, BooleansAcceptCommonSpellings) {
@@ -190,6 +192,8 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"CLUSTER_PEERS", "node-b:0", "integer in 1..65535"},
       {"LOG_LEVEL", "loud", "one of trace|debug|info|warn|error|off"},
       {"LOG_FORMAT", "xml", "one of text|json"},
+      {"CORS_ORIGINS", "app.example", "origins like https://"},
+      {"CORS_ORIGINS", "https://app.example/", "origins like https://"},
   };
   for (const auto& c : cases) {
     const std::string msg = error_for(c.name, c.value);
@@ -201,7 +205,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 32u);
+  EXPECT_EQ(variables().size(), 38u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

@@ -46,6 +46,12 @@ std::vector<bad_case> cases() {
        "invalid_request_error", "temperature"},
       {"max_tokens negative", "POST", "/v1/chat/completions", user_body(R"(,"max_tokens":-5)"), {}, 400,
        "invalid_request_error", "max_tokens"},
+      {"model over the 256 bytes the store keeps", "POST", "/v1/chat/completions",
+       user_body(",\"model\":\"" + std::string(300, 'm') + "\""), {}, 400, "invalid_request_error", "model"},
+      {"a model this server does not serve", "POST", "/v1/chat/completions", user_body(R"(,"model":"gpt-4o")"), {},
+       404, "invalid_request_error", "model"},
+      {"max_tokens beyond the context", "POST", "/v1/chat/completions", user_body(R"(,"max_tokens":16380)"), {},
+       400, "invalid_request_error", "max_tokens"},
       {"stream wrong type", "POST", "/v1/chat/completions", user_body(R"(,"stream":"yes")"), {}, 400,
        "invalid_request_error", "stream"},
       {"body over MAX_REQUEST_BYTES", "POST", "/v1/chat/completions",
@@ -75,8 +81,9 @@ std::vector<bad_case> cases() {
 TEST(BadInput, EveryBadRequestGetsItsErrorWhileAStreamRuns) {
   e2e_server server(fresh_dir("bad_input_db"), {{"MAX_REQUEST_BYTES", std::to_string(kMaxRequestBytes)}},
                     "bad_input.log");
+  // Long enough to outlive every case below on a loaded 2-core machine (300 tokens sometimes did not).
   const std::string long_body =
-      R"({"messages":[{"role":"user","content":"Write a long story."}],"max_tokens":300,"temperature":0,)"
+      R"({"messages":[{"role":"user","content":"Write a long story."}],"max_tokens":500,"temperature":0,)"
       R"("stream":true,"stream_options":{"include_usage":true},"session_id":"long-1"})";
   sse_stream stream(server.port(), "POST", "/v1/chat/completions", long_body);
   ASSERT_EQ(stream.status(), 200);
@@ -109,8 +116,36 @@ TEST(BadInput, EveryBadRequestGetsItsErrorWhileAStreamRuns) {
   for (auto& e : rest.get()) events.push_back(std::move(e));
   EXPECT_EQ(stream_problem(events, true), "");
   EXPECT_EQ(view_chunk(events[events.size() - 3].data).finish_reason, "length");
-  EXPECT_EQ(view_chunk(events[events.size() - 2].data).completion_tokens, 300);
+  EXPECT_EQ(view_chunk(events[events.size() - 2].data).completion_tokens, 500);
   EXPECT_EQ(http_request(server.port(), "GET", "/health").status, 200);
 }
 
 }  // namespace
+
+namespace {
+
+std::string field(const std::string& body, const char* name) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember(name) || !d[name].IsString()) return "";
+  return d[name].GetString();
+}
+
+}  // namespace
+
+TEST(BadInput, ServedModelNameIsWhatClientsSeeAndMaySend) {
+  const std::string repo = std::getenv("VLSERVE_FIXTURES") + std::string("/qwen3vl-tiny/model");
+  e2e_server server(fresh_dir("served_name_db"), {{"SERVED_MODEL_NAME", "vl-test"}}, "served_name.log");
+  const auto models = http_request(server.port(), "GET", "/v1/models");
+  EXPECT_NE(models.body.find(R"("id":"vl-test")"), std::string::npos) << models.body;
+  EXPECT_EQ(models.body.find(repo), std::string::npos) << "never the local path: " << models.body;
+  for (const std::string& name : {std::string("vl-test"), repo}) {
+    const auto r = http_request(server.port(), "POST", "/v1/chat/completions",
+                                user_body(",\"max_tokens\":2,\"model\":\"" + name + "\""));
+    EXPECT_EQ(r.status, 200) << name << " " << r.body;
+    EXPECT_EQ(field(r.body, "model"), "vl-test") << r.body;
+  }
+  const auto unknown = http_request(server.port(), "POST", "/v1/chat/completions", user_body(R"(,"model":"qwen3-vl")"));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("model_not_found"), std::string::npos) << unknown.body;
+}

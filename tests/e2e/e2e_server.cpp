@@ -41,15 +41,21 @@ e2e_server::e2e_server(std::string db_dir, std::map<std::string, std::string> ex
                                             {"TORCH_DTYPE", "float32"},
                                             {"SESSIONS_DB_PATH", db_dir_},
                                             {"PERSIST_SESSIONS", "1"},
-                                            {"LOG_LEVEL", "info"}};
+                                            {"LOG_LEVEL", "info"},
+                                            // the fixture requests name their model "qwen3-vl"
+                                            {"SERVED_MODEL_NAME", "qwen3-vl"}};
   for (auto& [k, v] : extra_env) env[k] = v;
+  // With PROTECT_METRICS=1 even /health needs a key: poll it with the first one.
+  std::map<std::string, std::string> auth;
+  if (env.count("API_KEY") && !env["API_KEY"].empty())
+    auth["Authorization"] = "Bearer " + env["API_KEY"].substr(0, env["API_KEY"].find(','));
   process_ = std::make_unique<child_process>(vlserve_binary(), std::vector<std::string>{"serve"}, env,
                                              ::testing::TempDir() + log_name);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     if (process_->wait_for_exit(1)) throw std::runtime_error("vlserve exited during start-up:\n" + log());
     try {
-      const auto h = http_request(port_, "GET", "/health", {}, {}, 2000);
+      const auto h = http_request(port_, "GET", "/health", {}, auth, 2000);
       if (h.status == 200) return;
       if (h.body.find("\"error\"") != std::string::npos) throw std::runtime_error("model failed: " + h.body);
     } catch (const std::runtime_error& e) {

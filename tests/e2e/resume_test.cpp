@@ -109,6 +109,7 @@ TEST_F(Resume, ResumeOfAFinishedSessionReplaysTheTail) {
                {{"Last-Event-ID", "resume-base:" + std::to_string(from - 1)}});
   const auto tail = s.rest();
   ASSERT_EQ(tail.size(), 4u);
+  EXPECT_EQ(tail[0].retry, "3000") << "the first block tells EventSource how long to wait";
   for (size_t i = 0; i < tail.size(); ++i) {
     EXPECT_EQ(tail[i].id, base[from + i].id);
     EXPECT_EQ(tail[i].data, base[from + i].data);
@@ -116,3 +117,56 @@ TEST_F(Resume, ResumeOfAFinishedSessionReplaysTheTail) {
 }
 
 }  // namespace
+
+namespace {
+
+std::map<std::string, std::string> last_event(const std::string& value) { return {{"Last-Event-ID", value}}; }
+
+}  // namespace
+
+TEST_F(Resume, NothingAfterTheFinalEventEndsTheStream) {
+  const uint64_t final_index = baseline_->size() - 2;  // the usage event; [DONE] has no id
+  for (const std::string index : {std::to_string(final_index), std::to_string(final_index + 7),
+                                  std::string("18446744073709551615")}) {
+    SCOPED_TRACE(index);
+    // GET: 204 No Content, which stops an EventSource from reconnecting.
+    const auto r = http_request(server_->port(), "GET", "/v1/sessions/resume-base/events", {},
+                                last_event("resume-base:" + index));
+    EXPECT_EQ(r.status, 204);
+    EXPECT_TRUE(r.body.empty()) << r.body;
+    // POST: the OpenAI clients get their [DONE] and nothing else.
+    sse_stream s(server_->port(), "POST", "/v1/chat/completions", "{}", last_event("resume-base:" + index));
+    ASSERT_EQ(s.status(), 200);
+    const auto rest = s.rest(5000);
+    ASSERT_EQ(rest.size(), 1u);
+    EXPECT_EQ(rest[0].data, "[DONE]");
+  }
+}
+
+TEST_F(Resume, IndicesAreChecked64BitNumbers) {
+  for (const char* bad : {"resume-base:18446744073709551616", "resume-base:99999999999999999999999",
+                          "resume-base:abc", "resume-base:-1", "resume-base:+1"}) {
+    SCOPED_TRACE(bad);
+    for (const char* method : {"GET", "POST"}) {
+      const auto path = std::string(method) == "GET" ? "/v1/sessions/resume-base/events" : "/v1/chat/completions";
+      const auto r = http_request(server_->port(), method, path, "{}", last_event(bad));
+      EXPECT_EQ(r.status, 400) << method << " " << r.body;
+      EXPECT_NE(r.body.find("\"last_event_id\""), std::string::npos) << r.body;
+    }
+  }
+}
+
+TEST_F(Resume, QueryValuesArePercentDecoded) {
+  const auto& base = *baseline_;
+  const auto from = base.size() - 3;  // replays the finish event, the usage event and [DONE]
+  const auto cursor = "resume-base%3A" + std::to_string(from - 1);  // what encodeURIComponent sends
+  for (const auto& [method, path] :
+       {std::pair<std::string, std::string>{"POST", "/v1/chat/completions"}, {"GET", "/v1/sessions/resume-base/events"}}) {
+    SCOPED_TRACE(method);
+    sse_stream s(server_->port(), method, path + "?last_event_id=" + cursor, method == "POST" ? "{}" : "");
+    ASSERT_EQ(s.status(), 200);
+    const auto tail = s.rest();
+    ASSERT_EQ(tail.size(), 3u);
+    for (size_t i = 0; i < tail.size(); ++i) EXPECT_EQ(tail[i].id, base[from + i].id);
+  }
+}

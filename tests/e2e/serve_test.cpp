@@ -124,7 +124,30 @@ TEST(Serve, VersionAndHelp) {
   EXPECT_EQ(run_to_exit({"--version"}, {}, &log), 0);
   EXPECT_NE(log.find("vlserve "), std::string::npos);
   EXPECT_EQ(run_to_exit({"--help"}, {}, &log), 0);
-  for (const char* var : {"PORT", "MODEL_REPO_ID", "HF_TOKEN", "CANCEL_AFTER_DISCONNECT_SECONDS", "LOG_FORMAT"})
+  for (const char* var : {"PORT", "MODEL_REPO_ID", "HF_TOKEN", "CANCEL_AFTER_DISCONNECT_SECONDS", "LOG_FORMAT",
+                          "API_KEY", "API_KEY_FILE", "PROTECT_METRICS"})
     EXPECT_NE(log.find(var), std::string::npos) << var;
+  // The same TORCH_DTYPE=auto wording as README.md and .env.example.
+  EXPECT_NE(log.find("auto (bfloat16 on CUDA and on CPUs with AVX2+FMA or AVX512-BF16, where vlserve's bf16 kernels "
+                     "run, else float32)"),
+            std::string::npos)
+      << log;
   EXPECT_EQ(run_to_exit({"frobnicate"}, {}, &log), 2);
+}
+
+TEST(Serve, ListeningBeyondLoopbackWithoutAKeyWarns) {
+  const auto warning = "no API_KEY is set";
+  for (const bool with_key : {false, true}) {
+    const uint16_t port = free_port();
+    auto env = base_env(port);
+    env["HOST"] = "0.0.0.0";
+    if (with_key) env["API_KEY"] = "sk-serve-test-key";
+    child_process server(vlserve_binary(), {"serve"}, env, ::testing::TempDir() + "vlserve_open.log");
+    wait_for_health(port, 20000);
+    server.signal(SIGTERM);
+    ASSERT_TRUE(server.wait_for_exit(5000).has_value());
+    const auto log = server.log();
+    EXPECT_EQ(log.find(warning) != std::string::npos, !with_key) << log;
+    EXPECT_EQ(log.find("sk-serve-test-key"), std::string::npos) << log;
+  }
 }

@@ -11,7 +11,7 @@ if (!port || !schemaPath || !outPath) {
 }
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 const client = new OpenAI({ apiKey: 'not-needed', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeout: 60000 });
-const base = { model: 'fixture', messages: [{ role: 'user', content: 'Answer.' }], max_tokens: 160, thinking_budget: 1 };
+const base = { model: 'qwen3-vl', messages: [{ role: 'user', content: 'Answer.' }], max_tokens: 160, thinking_budget: 1 };
 const jsonSchema = { ...base, response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema } } };
 const tools = [
   { type: 'function', function: { name: 'get_weather', parameters: schema } },

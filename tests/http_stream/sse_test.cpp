@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "http/request_headers.hpp"
 #include "http/sse.hpp"
 
 using namespace vlserve::http;
@@ -22,9 +23,20 @@ TEST(Sse, ParsesLastEventId) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->session_id, "sess-abc");
   EXPECT_EQ(c->index, 12u);
-  for (const char* bad : {"", "abc", ":3", "abc:", "abc:-1", "abc:1x", "a b:1", "abc:99999999999999999999999"})
+  for (const char* bad : {"", "abc", ":3", "abc:", "abc:-1", "abc:1x", "a b:1", "abc:99999999999999999999999",
+                          "abc:18446744073709551616", "abc:+1", "abc: 1", "abc:0x10"})
     EXPECT_FALSE(parse_last_event_id(bad)) << bad;
 }
+
+TEST(Sse, TheLargestIndexResumesPastTheEndInsteadOfWrapping) {
+  auto c = parse_last_event_id("s:18446744073709551615");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->index, UINT64_MAX);
+  EXPECT_EQ(c->next(), UINT64_MAX);
+  EXPECT_EQ(parse_last_event_id("s:3")->next(), 4u);
+}
+
+TEST(Sse, RetryField) { EXPECT_EQ(sse_retry(), "retry: 3000\n"); }
 
 TEST(Sse, SessionIdRules) {
   EXPECT_TRUE(valid_session_id("my-session_1.a"));
@@ -43,4 +55,13 @@ TEST(Sse, NewSessionIdsAreLongRandomAndValid) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 200u);
+}
+
+TEST(Sse, QueryValuesArePercentDecoded) {
+  EXPECT_EQ(percent_decode("sid%3A3"), "sid:3");
+  EXPECT_EQ(percent_decode("sid%3a3"), "sid:3");
+  EXPECT_EQ(percent_decode("a+b"), "a b");
+  EXPECT_EQ(percent_decode("plain:7"), "plain:7");
+  EXPECT_EQ(percent_decode("bad%zz%4"), "bad%zz%4");
+  EXPECT_EQ(percent_decode("%"), "%");
 }

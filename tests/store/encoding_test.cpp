@@ -26,6 +26,7 @@ TEST(SessionId, AcceptsTypicalIds) {
   EXPECT_TRUE(is_valid_session_id("chatcmpl-3f2a9c"));
   EXPECT_TRUE(is_valid_session_id("0b6c1a3e-8f5d-4e7b-9a21-5d2c7e4f9a10"));
   EXPECT_TRUE(is_valid_session_id("a.b_c-D9"));
+  EXPECT_TRUE(is_valid_session_id("k0123456789abcdef~demo"));  // an id scoped to an API key
   EXPECT_TRUE(is_valid_session_id(std::string(max_session_id_length, 'x')));
 }
 

@@ -45,6 +45,8 @@ bool complete(const std::string& raw) {
   if (head_end == std::string::npos) return false;
   const std::string head = lower(raw.substr(0, head_end));
   const std::string body = raw.substr(head_end + 4);
+  // 204 has no body and no length (RFC 9110 §8.6): it is complete at the blank line.
+  if (head.rfind("http/1.1 204", 0) == 0) return true;
   if (head.find("transfer-encoding: chunked") != std::string::npos)
     return body.find("0\r\n\r\n") != std::string::npos &&
            (body.rfind("0\r\n\r\n") == body.size() - 5);

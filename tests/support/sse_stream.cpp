@@ -125,6 +125,7 @@ std::optional<sse_event> sse_stream::next(int timeout_ms) {
         const std::string line = block.substr(pos, eol - pos);
         if (line.rfind("id: ", 0) == 0) ev.id = line.substr(4);
         else if (line.rfind("data: ", 0) == 0) ev.data += line.substr(6);
+        else if (line.rfind("retry: ", 0) == 0) ev.retry = line.substr(7);
         pos = eol + 1;
       }
       if (ev.id.empty() && ev.data.empty()) continue;  // a comment/keep-alive block

@@ -13,6 +13,7 @@ namespace vlserve::testing {
 struct sse_event {
   std::string id;    // the `id:` field, empty when absent (the closing `data: [DONE]`)
   std::string data;  // the `data:` field (one line per event in vlserve)
+  std::string retry;  // the `retry:` field, empty when absent (vlserve sends it in the first block)
 };
 
 class sse_stream {

@@ -66,6 +66,7 @@ TEST(MediaErrors, TooManyItemsAndTooManyVisionTokens) {
   auto e = error_of(with_parts({image(url), image(url)}), d);
   EXPECT_EQ(e.param, "messages[1].content[1].image_url");
   EXPECT_NE(std::string(e.what()).find("at most 1"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("(MAX_MEDIA_ITEMS)"), std::string::npos) << "names the real variable";
 
   d = tiny_prompt_defaults();
   d.media.max_vision_tokens = 100;  // the fixture image needs 14·20/4 = 70 tokens, two need 140

@@ -53,7 +53,7 @@ request_media load_request_media(const chat_request& request, const processor_co
   const auto parts = media_parts(request);
   if (int64_t(parts.size()) > policy.max_items)
     throw request_media_error("the request has " + std::to_string(parts.size()) + " images and videos; at most " +
-                                  std::to_string(policy.max_items) + " are accepted per request (MEDIA_MAX_ITEMS)",
+                                  std::to_string(policy.max_items) + " are accepted per request (MAX_MEDIA_ITEMS)",
                               parts[size_t(policy.max_items)].param);
   const media_limits limits = limits_for(policy);
   request_media out;

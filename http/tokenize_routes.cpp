@@ -1,0 +1,114 @@
+// POST /tokenize and POST /detokenize in the shape vLLM and llama.cpp share: text in, token ids
+// out and back. The tokenizer is the served model's; these routes need the API key like /v1.
+#include "config/json.hpp"
+#include "http/reply.hpp"
+#include "http/route_auth.hpp"
+#include "http/routes.hpp"
+
+namespace vlserve::http {
+
+using namespace Pistache;
+
+namespace {
+
+constexpr size_t kMaxDetokenizeIds = 1u << 20;
+
+// The text of {"prompt": "..."} (vLLM) or {"content": "..."} (llama.cpp); throws api_error.
+std::string text_of(const rapidjson::Document& d) {
+  for (const char* field : {"prompt", "content"})
+    if (d.HasMember(field)) {
+      if (!d[field].IsString()) throw bad_request(std::string(field) + " must be a string", field);
+      return {d[field].GetString(), d[field].GetStringLength()};
+    }
+  throw bad_request("send the text to tokenize as \"prompt\" (or \"content\")", "prompt");
+}
+
+// The ids of {"tokens": [1, 2, ...]}; throws api_error.
+std::vector<int32_t> ids_of(const rapidjson::Document& d) {
+  if (!d.HasMember("tokens") || !d["tokens"].IsArray())
+    throw bad_request("send the ids to detokenize as \"tokens\": [int, ...]", "tokens");
+  const auto& arr = d["tokens"].GetArray();
+  if (arr.Size() > kMaxDetokenizeIds)
+    throw bad_request("at most " + std::to_string(kMaxDetokenizeIds) + " tokens per request", "tokens");
+  std::vector<int32_t> ids;
+  ids.reserve(arr.Size());
+  for (const auto& v : arr) {
+    if (!v.IsInt() || v.GetInt() < 0) throw bad_request("tokens must be non-negative integers", "tokens");
+    ids.push_back(v.GetInt());
+  }
+  return ids;
+}
+
+rapidjson::Document parse_object(const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str(), body.size());
+  if (d.HasParseError() || !d.IsObject()) throw bad_request("the body must be a JSON object");
+  return d;
+}
+
+std::string tokens_json(const std::vector<int32_t>& ids, int64_t max_model_len) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  w.Key("tokens");
+  w.StartArray();
+  for (auto id : ids) w.Int(id);
+  w.EndArray();
+  w.Key("count");
+  w.Uint64(ids.size());
+  w.Key("max_model_len");
+  w.Int64(max_model_len);
+  w.EndObject();
+  return sb.GetString();
+}
+
+std::string text_json(const std::string& text) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  for (const char* key : {"prompt", "content"}) {  // vLLM's name, llama.cpp's name
+    w.Key(key);
+    w.String(text.c_str(), rapidjson::SizeType(text.size()));
+  }
+  w.EndObject();
+  return sb.GetString();
+}
+
+// Shared frame: key gate, model readiness, errors as OpenAI bodies.
+template <class Work>
+Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w, Work work) {
+  if (!authorize(ctx, req, w)) return Rest::Route::Result::Ok;
+  auto& metrics = ctx.rt.metrics();
+  const auto assets = ctx.rt.assets().get();
+  if (!assets) {
+    send_error(w, model_not_ready("the tokenizer is not loaded yet; retry later or check GET /health"), metrics);
+    return Rest::Route::Result::Ok;
+  }
+  try {
+    send_json(w, 200, work(*assets, parse_object(req.body())), metrics);
+  } catch (const api_error& e) {
+    send_error(w, e, metrics);
+  } catch (const std::invalid_argument& e) {
+    send_error(w, bad_request(e.what(), "prompt"), metrics);
+  } catch (const std::exception& e) {
+    send_error(w, bad_request(std::string("malformed request: ") + e.what()), metrics);
+  }
+  return Rest::Route::Result::Ok;
+}
+
+}  // namespace
+
+void add_tokenize_routes(Rest::Router& router, route_context& ctx) {
+  Rest::Routes::Post(router, "/tokenize", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
+    return serve(ctx, req, w, [&ctx](const actors::model_assets& a, const rapidjson::Document& d) {
+      return tokens_json(a.tok.encode(text_of(d)), ctx.settings.max_context);
+    });
+  });
+  Rest::Routes::Post(router, "/detokenize", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
+    return serve(ctx, req, w, [](const actors::model_assets& a, const rapidjson::Document& d) {
+      return text_json(a.tok.decode(ids_of(d)));
+    });
+  });
+}
+
+}  // namespace vlserve::http
