@@ -51,6 +51,10 @@ struct service_metrics {
   std::atomic<int64_t> prefix_cache_misses{0};
   std::atomic<int64_t> prefix_cache_reused_tokens{0};
   std::atomic<int64_t> prefix_cache_evictions{0};
+  // The vision feature cache (copied from the worker's after every step).
+  std::atomic<int64_t> vision_cache_bytes{0};
+  std::atomic<int64_t> vision_cache_hits{0};
+  std::atomic<int64_t> vision_cache_misses{0};
   histogram time_to_first_token;
   histogram inter_token_latency;
   histogram step_seconds;

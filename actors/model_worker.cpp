@@ -39,6 +39,7 @@ struct worker_state {
   worker_outputs out;
   std::unique_ptr<model::text_engine> engine;
   std::unique_ptr<model::batch_runner> runner;
+  std::shared_ptr<model::vision::feature_cache> vision_cache;  // null when VISION_CACHE_BYTES=0
   std::unordered_map<model::ticket, tracked_sequence> by_ticket;
   std::unordered_map<std::string, model::ticket> by_session;
   bool step_scheduled = false;
@@ -91,6 +92,9 @@ void load(worker_ptr self) {
       defaults.tower = std::make_shared<const model::vision::vision_tower>(
           dir, model::vision::tower_options{st.cfg.engine.device, st.cfg.engine.dtype});
       defaults.processor = model::vision::load_processor_config(dir);
+      if (st.cfg.vision_cache_bytes > 0)
+        defaults.vision_cache = std::make_shared<model::vision::feature_cache>(st.cfg.vision_cache_bytes);
+      st.vision_cache = defaults.vision_cache;
     }
     st.out.assets->publish(std::make_shared<const model_assets>(model_assets{tok, defaults, st.cfg.served_model_name}));
     st.out.metrics->kv_cache_capacity_tokens = st.cfg.engine.max_context * st.cfg.runner.max_batch;
@@ -164,6 +168,12 @@ void run_step(worker_ptr self) {
   m.prefix_cache_misses = pc.misses;
   m.prefix_cache_reused_tokens = pc.reused_tokens;
   m.prefix_cache_evictions = pc.evictions;
+  if (st.vision_cache) {
+    const model::vision::feature_cache_stats vc = st.vision_cache->stats();
+    m.vision_cache_bytes = vc.bytes;
+    m.vision_cache_hits = vc.hits;
+    m.vision_cache_misses = vc.misses;
+  }
   if (!st.runner->idle()) schedule_step(self);
 }
 

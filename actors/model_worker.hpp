@@ -27,6 +27,7 @@ struct worker_config {
   std::string served_model_name;  // /v1/models id; the repo id by default
   model::media::media_policy media;  // MEDIA_* settings for request images/videos
   int64_t prefix_cache_bytes = -1;   // PREFIX_CACHE_BYTES; -1 = auto, resolved when the model loads
+  int64_t vision_cache_bytes = 0;    // VISION_CACHE_BYTES; 0 = off
 
   void validate() const;
 };

@@ -37,6 +37,7 @@ worker_config worker_config_from(const config::settings& s) {
   w.engine.dtype = model::resolve_dtype(s.torch_dtype, w.engine.device);
   w.engine.max_context = s.max_context;
   w.prefix_cache_bytes = s.prefix_cache_bytes;
+  w.vision_cache_bytes = s.vision_cache_bytes;
   w.runner.max_batch = s.max_batch;
   w.runner.prefill_chunk = s.prefill_chunk;
   w.runner.max_context = s.max_context;

@@ -43,6 +43,7 @@ struct settings {
   int max_batch = 8;
   int64_t max_context = 16384;   // tokens per sequence (prompt + completion)
   int64_t prefill_chunk = 512;   // prompt tokens per engine step
+  int64_t vision_cache_bytes = 256ll << 20;  // tower outputs kept for re-sent images/videos; 0 = off
   int64_t prefix_cache_bytes = -1;  // KV kept for later requests; -1 = auto (a share of free memory), 0 = off
   int64_t max_request_bytes = 64ll << 20;
   int threads = 0;  // 0 = all cores

@@ -253,6 +253,14 @@ std::vector<variable> make_table() {
   add("PREFILL_CHUNK", "Prompt tokens read per engine step, shared by new requests (16..65536)", false,
       [](const std::string& v, settings& s) { s.prefill_chunk = parse_int("PREFILL_CHUNK", v, 16, 65536); },
       [](const settings& s) { return std::to_string(s.prefill_chunk); });
+  add("VISION_CACHE_BYTES",
+      "Vision tower outputs kept for images and videos sent again (the next turns of a chat); "
+      "0 = off (0..1099511627776)",
+      false,
+      [](const std::string& v, settings& s) {
+        s.vision_cache_bytes = parse_int("VISION_CACHE_BYTES", v, 0, 1ll << 40);
+      },
+      [](const settings& s) { return std::to_string(s.vision_cache_bytes); });
   add("PREFIX_CACHE_BYTES",
       "KV cache kept for later requests that start the same way: auto (a quarter of the memory left "
       "after the weights, at most 4 GiB), 0 = off, or bytes (0..1099511627776)",

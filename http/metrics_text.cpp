@@ -60,6 +60,12 @@ std::string metrics_text(const actors::service_metrics& m) {
           double(m.prefix_cache_reused_tokens.load()));
   counter(o, "vlserve_prefix_cache_evictions_total", "Histories evicted from the prefix cache",
           double(m.prefix_cache_evictions.load()));
+  counter(o, "vlserve_vision_cache_bytes", "Vision tower outputs held (VISION_CACHE_BYTES)",
+          double(m.vision_cache_bytes.load()), "gauge");
+  counter(o, "vlserve_vision_cache_hits_total", "Tower calls answered from the vision cache",
+          double(m.vision_cache_hits.load()));
+  counter(o, "vlserve_vision_cache_misses_total", "Tower calls that ran the tower",
+          double(m.vision_cache_misses.load()));
   histogram(o, "vlserve_time_to_first_token_seconds", "Admission to first token", m.time_to_first_token);
   histogram(o, "vlserve_inter_token_latency_seconds", "Gap between tokens of a sequence", m.inter_token_latency);
   histogram(o, "vlserve_step_seconds", "Duration of one batched step", m.step_seconds);

@@ -75,7 +75,8 @@ void build_media_prompt(const chat_request& request, const tokenizer& tok, const
   } catch (const std::invalid_argument& e) {
     throw prompt_error(std::string("the prompt's vision tokens do not match its media: ") + e.what(), "messages");
   }
-  out.input.visual = vision::encode_visual_tokens(*d.tower, out.input.prompt_ids, media.batch, ids);
+  out.input.visual =
+      vision::encode_visual_tokens(*d.tower, out.input.prompt_ids, media.batch, ids, d.vision_cache.get());
   auto flat = [](const std::vector<vision::grid_thw>& grids) {
     std::vector<int64_t> v;
     for (const auto& g : grids) v.insert(v.end(), {g.t, g.h, g.w});

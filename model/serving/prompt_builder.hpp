@@ -14,6 +14,7 @@
 #include "model/media/media_policy.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/tokenizer/tokenizer.hpp"
+#include "model/vision/tower/feature_cache.hpp"
 #include "model/vision/tower/vision_tower.hpp"
 #include "model/vision/vision_config.hpp"
 
@@ -37,6 +38,8 @@ struct prompt_defaults {
   media::media_policy media;  // MEDIA_* limits and sources
   // Null: the server answers media requests with a prompt_error. Shared with the model worker.
   std::shared_ptr<const vision::vision_tower> tower;
+  // VISION_CACHE_BYTES: tower outputs of recent requests' images/videos (null = off). Shared.
+  std::shared_ptr<vision::feature_cache> vision_cache;
   vision::processor_config processor;  // preprocessor_config.json + video_preprocessor_config.json
 };
 

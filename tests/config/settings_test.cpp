@@ -91,6 +91,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"MAX_VISION_TOKENS", "999"},
                                {"PREFILL_CHUNK", "128"},
                                {"PREFIX_CACHE_BYTES", "1048576"},
+                               {"VISION_CACHE_BYTES", "0"},
                                {"MAX_REQUEST_BYTES", "1048576"},
                                {"THREADS", "2"},
                                {"CLUSTER_PORT", "7001"},
@@ -123,6 +124,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.media_timeout_seconds, 5);
   EXPECT_EQ(s.max_media_items, 3);
   EXPECT_EQ(s.prefix_cache_bytes, 1048576);
+  EXPECT_EQ(s.vision_cache_bytes, 0);
   EXPECT_EQ(load_settings(env_of({}), {}, {}).prefix_cache_bytes, -1) << "auto by default";
   EXPECT_EQ(load_settings(env_of({{"PREFIX_CACHE_BYTES", "auto"}}), {}, {}).prefix_cache_bytes, -1);
   EXPECT_EQ(s.max_vision_tokens, 999);
@@ -183,6 +185,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"MAX_VISION_TOKENS", "0", "integer in 1.."},
       {"PREFILL_CHUNK", "0", "integer in 16..65536"},
       {"PREFIX_CACHE_BYTES", "lots", "integer in 0.."},
+      {"VISION_CACHE_BYTES", "-5", "integer in 0.."},
       {"PREFIX_CACHE_BYTES", "-1", "integer in 0.."},
       {"MAX_REQUEST_BYTES", "100", "integer in 4096.."},
       {"THREADS", "-2", "integer in 0.."},
@@ -205,7 +208,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 38u);
+  EXPECT_EQ(variables().size(), 39u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

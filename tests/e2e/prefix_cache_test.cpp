@@ -67,3 +67,21 @@ TEST(PrefixCache, ZeroBytesTurnsItOff) {
   EXPECT_EQ(completion_usage(server.port(), turn1()).cached_tokens, 0);
   EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_bytes"), 0);
 }
+
+TEST(PrefixCache, ARepeatedImageSkipsTheTowerAndReusesItsRows) {
+  e2e_server server(fresh_dir("vision_cache_db"), {{"PREFIX_CACHE_BYTES", "67108864"}}, "vision_cache.log");
+  const std::string body = with_field(with_field(fixture_request("image_single"), "max_tokens", "4"),
+                                      "temperature", "0");
+  auto cached_tokens = [&] {
+    const auto r = http_request(server.port(), "POST", "/v1/chat/completions", body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    return d.HasParseError() ? int64_t(-1) : d["usage"]["prompt_tokens_details"]["cached_tokens"].GetInt64();
+  };
+  EXPECT_EQ(cached_tokens(), 0);
+  EXPECT_EQ(metric(server.port(), "vlserve_vision_cache_misses_total"), 1);
+  EXPECT_GT(cached_tokens(), 0) << "the prompt, image rows included, comes from the prefix cache";
+  EXPECT_EQ(metric(server.port(), "vlserve_vision_cache_hits_total"), 1) << "the tower ran once";
+  EXPECT_GT(metric(server.port(), "vlserve_vision_cache_bytes"), 0);
+}

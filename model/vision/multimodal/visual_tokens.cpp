@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/text/visual_injection.hpp"
+#include "model/vision/tower/feature_cache.hpp"
 #include "model/vision/tower/vision_features.hpp"
 
 namespace vlserve::model::vision {
@@ -26,11 +27,21 @@ at::Tensor stacked(const vision_features& img, const vision_features& vid, int k
 std::shared_ptr<const visual_injection> encode_visual_tokens(const vision_tower& tower,
                                                             std::span<const int32_t> prompt_ids,
                                                             const media_batch& media,
-                                                            const vision_token_ids& tokens) {
+                                                            const vision_token_ids& tokens,
+                                                            feature_cache* cache) {
   c10::InferenceMode guard;
+  auto encode = [&](const std::vector<float>& pixels, const std::vector<grid_thw>& grids) {
+    if (!cache) return tower.encode(pixels, grids);
+    const uint64_t key = feature_cache::key_of(pixels, grids);
+    vision_features f;
+    if (cache->find(key, f)) return f;
+    f = tower.encode(pixels, grids);
+    cache->insert(key, f);
+    return f;
+  };
   vision_features img, vid;
-  if (!media.image_grids.empty()) img = tower.encode(media.pixel_values, media.image_grids);
-  if (!media.video_grids.empty()) vid = tower.encode(media.pixel_values_videos, media.video_grids);
+  if (!media.image_grids.empty()) img = encode(media.pixel_values, media.image_grids);
+  if (!media.video_grids.empty()) vid = encode(media.pixel_values_videos, media.video_grids);
 
   auto out = std::make_shared<visual_injection>();
   std::vector<int64_t> gather;

@@ -18,6 +18,8 @@ struct visual_injection;  // model/text/visual_injection.hpp
 namespace vlserve::model::vision {
 
 // The processor's output for one prompt: images and videos each concatenated in prompt order.
+class feature_cache;  // model/vision/tower/feature_cache.hpp
+
 struct media_batch {
   std::vector<float> pixel_values;  // rows of the image patches
   std::vector<grid_thw> image_grids;
@@ -30,9 +32,12 @@ struct media_batch {
 // prompt indices of every image/video pad in order; row k takes the next image feature if it is
 // an image pad, else the next video feature (so mixed prompts interleave like the reference).
 // Throws std::invalid_argument when the pad counts differ from the tower's output rows.
+// With `cache`, each tower call (the images, the videos) is looked up there first by a hash of its
+// pixels and grids, and stored there after a miss.
 std::shared_ptr<const visual_injection> encode_visual_tokens(const vision_tower& tower,
                                                             std::span<const int32_t> prompt_ids,
                                                             const media_batch& media,
-                                                            const vision_token_ids& tokens = {});
+                                                            const vision_token_ids& tokens = {},
+                                                            feature_cache* cache = nullptr);
 
 }  // namespace vlserve::model::vision
