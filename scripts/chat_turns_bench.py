@@ -58,8 +58,9 @@ def main():
     for t in range(1, turns + 1):
         question = f"Question {t}: what should I see on floor {t}?"
         if t == 1 and image:
+            kind = "png" if image.endswith(".png") else "jpeg"
             with open(image, "rb") as f:
-                url = "data:image/jpeg;base64," + base64.b64encode(f.read()).decode()
+                url = f"data:image/{kind};base64," + base64.b64encode(f.read()).decode()
             content = [{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": question}]
         else:
             content = question
