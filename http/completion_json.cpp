@@ -62,6 +62,15 @@ void put_tool_calls(writer& w, const std::vector<actors::tool_call_delta>& calls
   w.EndArray();
 }
 
+// OpenAI's `bytes`: the token's UTF-8 bytes as integers, so a client can join tokens that split a
+// character.
+void put_bytes(writer& w, const std::string& token) {
+  w.Key("bytes");
+  w.StartArray();
+  for (const char c : token) w.Int(static_cast<unsigned char>(c));
+  w.EndArray();
+}
+
 void put_logprobs(writer& w, const std::vector<actors::token_logprob>& lps, bool wanted) {
   w.Key("logprobs");
   if (!wanted) {
@@ -76,6 +85,7 @@ void put_logprobs(writer& w, const std::vector<actors::token_logprob>& lps, bool
     put(w, "token", lp.token);
     w.Key("logprob");
     w.Double(lp.logprob);
+    put_bytes(w, lp.token);
     w.Key("top_logprobs");
     w.StartArray();
     for (size_t i = 0; i < lp.top_tokens.size() && i < lp.top_logprobs.size(); ++i) {
@@ -83,6 +93,7 @@ void put_logprobs(writer& w, const std::vector<actors::token_logprob>& lps, bool
       put(w, "token", lp.top_tokens[i]);
       w.Key("logprob");
       w.Double(lp.top_logprobs[i]);
+      put_bytes(w, lp.top_tokens[i]);
       w.EndObject();
     }
     w.EndArray();

@@ -75,7 +75,7 @@ TEST(ChunkJson, ErrorEvent) {
 TEST(ChunkJson, ToolCallsAndLogprobs) {
   actors::stream_event ev;
   ev.tool_calls.push_back({1, "call_x", "get_weather", "{\"city\":\"Paris\"}"});
-  ev.logprobs.push_back({"Hi", -0.5f, {"Hi", "Hello"}, {-0.5f, -1.5f}});
+  ev.logprobs.push_back({"Hi", -0.5f, {"Hi", "\xc3\xa9"}, {-0.5f, -1.5f}});
   auto c = ctx();
   c.want_logprobs = true;
   const auto d = parse(chunk_json(ev, c));
@@ -89,6 +89,13 @@ TEST(ChunkJson, ToolCallsAndLogprobs) {
   EXPECT_STREQ(lp["token"].GetString(), "Hi");
   EXPECT_NEAR(lp["logprob"].GetDouble(), -0.5, 1e-6);
   EXPECT_EQ(lp["top_logprobs"].Size(), 2u);
+  ASSERT_EQ(lp["bytes"].Size(), 2u);
+  EXPECT_EQ(lp["bytes"][0].GetInt(), 'H');
+  EXPECT_EQ(lp["bytes"][1].GetInt(), 'i');
+  const auto& alt = lp["top_logprobs"][1]["bytes"];  // "é" is two UTF-8 bytes
+  ASSERT_EQ(alt.Size(), 2u);
+  EXPECT_EQ(alt[0].GetInt(), 0xc3);
+  EXPECT_EQ(alt[1].GetInt(), 0xa9);
 }
 
 TEST(CompletionJson, AggregatesTheLog) {
