@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
+#include <string>
 
 #include "cli/bench_args.hpp"
 #include "cli/bench_report.hpp"
@@ -17,7 +18,7 @@
 namespace vlserve::cli {
 namespace {
 
-const char* const k_usage =
+const char* const k_usage_line =
     "usage: vlserve bench --model DIR [--dtype bfloat16|float32] [--device cpu|cuda] "
     "[--batches 1,4,8] [--prompt 512[,2048,...]] [--chunk 512] [--decode 32] [--context 64] [--repeat 5] "
     "[--bandwidth-mib 256]";
@@ -115,12 +116,20 @@ bench_report run_bench(const bench_args& a) {
 
 }  // namespace
 
+const char* bench_usage() {
+  static const std::string text =
+      std::string(k_usage_line) +
+      "\nTimes prefill per prompt length and decode per batch size on a model directory, next to the "
+      "memory bandwidth and GEMM peak measured in the same run; prints a table and one JSON line.";
+  return text.c_str();
+}
+
 int bench_command(std::vector<std::string> args) {
   bench_args a;
   try {
     a = parse_args(args);
   } catch (const std::exception& e) {
-    std::cerr << "vlserve bench: " << e.what() << "\n" << k_usage << "\n";
+    std::cerr << "vlserve bench: " << e.what() << "\n" << k_usage_line << "\n";
     return 2;
   }
   try {

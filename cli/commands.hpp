@@ -7,7 +7,12 @@
 namespace vlserve::cli {
 
 const char* version();
+// `vlserve --help`: the subcommands and every configuration variable of `serve`.
 void print_usage(std::ostream& os);
+// `vlserve COMMAND --help` for the tool subcommands (one usage line and what it does).
+const char* generate_usage();
+const char* bench_usage();
+const char* random_checkpoint_usage();
 
 // Each returns the process exit code: 0 ok, 1 runtime failure, 2 bad configuration or usage.
 int serve_command(std::vector<std::string> args);

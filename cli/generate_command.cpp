@@ -34,8 +34,7 @@ generate_args parse_args(const std::vector<std::string>& args) {
     else throw std::invalid_argument("unknown argument '" + args[i] + "'");
   }
   if (g.model_dir.empty() || g.request_path.empty())
-    throw std::invalid_argument("usage: vlserve generate --model DIR --request FILE [--dtype float32|bfloat16] "
-                                "[--device cpu|cuda] [--dump OUT.safetensors]");
+    throw std::invalid_argument(generate_usage());
   return g;
 }
 
@@ -48,6 +47,13 @@ std::string read_file(const std::string& path) {
 }
 
 }  // namespace
+
+const char* generate_usage() {
+  return "usage: vlserve generate --model DIR --request FILE [--dtype float32|bfloat16] "
+         "[--device cpu|cuda] [--dump OUT.safetensors]\n"
+         "Runs one chat-completions request body through the same path as the server and prints the "
+         "JSON answer; --dump writes the reference tensors.";
+}
 
 int generate_command(std::vector<std::string> args) {
   generate_args g;

@@ -12,9 +12,20 @@ int main(int argc, char** argv) {
     command = args[0];
     args.erase(args.begin());
   }
-  if (command == "help" || (!args.empty() && (args[0] == "--help" || args[0] == "-h"))) {
+  const bool help = !args.empty() && (args[0] == "--help" || args[0] == "-h");
+  if (command == "help" || (help && command == "serve")) {
     vlserve::cli::print_usage(std::cout);
     return 0;
+  }
+  if (help) {
+    const char* text = command == "generate"            ? vlserve::cli::generate_usage()
+                       : command == "bench"             ? vlserve::cli::bench_usage()
+                       : command == "random-checkpoint" ? vlserve::cli::random_checkpoint_usage()
+                                                        : nullptr;
+    if (text) {
+      std::cout << text << "\n";
+      return 0;
+    }
   }
   if (!args.empty() && args[0] == "--version") {
     std::cout << "vlserve " << vlserve::cli::version() << "\n";

@@ -2,6 +2,7 @@
 // benchmarks (speed depends on shapes, not values) and tests. See model/bench/random_checkpoint.hpp.
 #include <iostream>
 #include <stdexcept>
+#include <string>
 
 #include "cli/bench_args.hpp"
 #include "cli/commands.hpp"
@@ -10,7 +11,7 @@
 namespace vlserve::cli {
 namespace {
 
-const char* const k_usage =
+const char* const k_usage_line =
     "usage: vlserve random-checkpoint --out DIR [--shape 2b|tiny] [--seed N] "
     "[--dtype bfloat16|float32] [--tokenizer-from MODEL_DIR]";
 
@@ -29,12 +30,20 @@ model::random_checkpoint_options parse_options(const std::vector<std::string>& a
 
 }  // namespace
 
+const char* random_checkpoint_usage() {
+  static const std::string text =
+      std::string(k_usage_line) +
+      "\nWrites a checkpoint with random weights of the real 2B shapes (or the tiny test shapes), for "
+      "bench and tests; --tokenizer-from copies a tokenizer in.";
+  return text.c_str();
+}
+
 int random_checkpoint_command(std::vector<std::string> args) {
   model::random_checkpoint_options options;
   try {
     options = parse_options(args);
   } catch (const std::exception& e) {
-    std::cerr << "vlserve random-checkpoint: " << e.what() << "\n" << k_usage << "\n";
+    std::cerr << "vlserve random-checkpoint: " << e.what() << "\n" << k_usage_line << "\n";
     return 2;
   }
   try {

@@ -95,5 +95,21 @@ TEST(BenchCli, BadArgumentsExitTwoNamingTheProblem) {
   EXPECT_NE(r.output.find("no-such-model"), std::string::npos) << r.output;
 }
 
+TEST(BenchCli, EverySubcommandHasItsOwnHelp) {
+  auto r = run_vlserve({"--help"});
+  EXPECT_EQ(r.rc, 0);
+  for (const char* cmd : {"generate", "bench", "random-checkpoint", "COMMAND --help"})
+    EXPECT_NE(r.output.find(std::string("vlserve ") + cmd), std::string::npos) << cmd << "\n" << r.output;
+  for (const char* cmd : {"generate", "bench", "random-checkpoint"}) {
+    r = run_vlserve({cmd, "--help"});
+    EXPECT_EQ(r.rc, 0) << cmd;
+    EXPECT_NE(r.output.find(std::string("usage: vlserve ") + cmd), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("PREFILL_CHUNK"), std::string::npos) << cmd << " printed serve's help";
+  }
+  r = run_vlserve({"serve", "--help"});
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_NE(r.output.find("PREFILL_CHUNK"), std::string::npos) << "serve's help lists its variables";
+}
+
 }  // namespace
 }  // namespace vlserve::testing
