@@ -16,3 +16,14 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+namespace vlserve::config {
+
+// Flags for parsing what a client or a peer sent: iterative, so deep nesting cannot overflow the
+// stack (the recursive parser dies on a few MB of '['); UTF-8 validated, so invalid bytes never
+// reach the tokenizer; full-precision doubles.
+inline constexpr unsigned untrusted_json_flags = rapidjson::kParseIterativeFlag |
+                                                 rapidjson::kParseValidateEncodingFlag |
+                                                 rapidjson::kParseFullPrecisionFlag;
+
+}  // namespace vlserve::config

@@ -18,11 +18,6 @@ constexpr std::int64_t max_token_limit = 1 << 24;
 constexpr std::int64_t max_top_k = 1 << 20;
 constexpr std::size_t max_id_bytes = 256;
 
-// Parse flags: iterative so deep nesting cannot overflow the stack; UTF-8 validated so invalid
-// bytes never reach the tokenizer; full-precision doubles.
-constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseFullPrecisionFlag;
 
 std::vector<std::string> parse_stop(const json& v) {
   if (v.IsString()) return {fields::non_empty_string(v, "stop", max_stop_bytes)};
@@ -90,7 +85,7 @@ void parse_streaming(const json& body, model::chat_request& r) {
 
 model::chat_request parse_document(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse<parse_flags>(body.data(), body.size());
+  doc.Parse<config::untrusted_json_flags>(body.data(), body.size());
   if (doc.HasParseError())
     throw request_error(std::string("request body is not valid JSON: ") +
                             rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
@@ -109,7 +104,7 @@ model::chat_request parse_document(std::string_view body) {
   parse_streaming(doc, r);
   parse_sampling(doc, r);
   parse_output_controls(doc, r);
-  check_tool_choice(doc, r);
+  check_tool_choice(r);
   return r;
 }
 

@@ -1,5 +1,8 @@
 // POST /tokenize and POST /detokenize in the shape vLLM and llama.cpp share: text in, token ids
 // out and back. The tokenizer is the served model's; these routes need the API key like /v1.
+#include <algorithm>
+#include <initializer_list>
+
 #include "config/json.hpp"
 #include "http/reply.hpp"
 #include "http/route_auth.hpp"
@@ -15,6 +18,8 @@ constexpr size_t kMaxDetokenizeIds = 1u << 20;
 
 // The text of {"prompt": "..."} (vLLM) or {"content": "..."} (llama.cpp); throws api_error.
 std::string text_of(const rapidjson::Document& d) {
+  if (d.HasMember("prompt") && d.HasMember("content"))
+    throw bad_request("send the text once, as \"prompt\" or as \"content\"", "content");
   for (const char* field : {"prompt", "content"})
     if (d.HasMember(field)) {
       if (!d[field].IsString()) throw bad_request(std::string(field) + " must be a string", field);
@@ -39,10 +44,17 @@ std::vector<int32_t> ids_of(const rapidjson::Document& d) {
   return ids;
 }
 
-rapidjson::Document parse_object(const std::string& body) {
+// The body as an object whose every field is one of `known` (anything else is a 400, never
+// silently ignored).
+rapidjson::Document parse_object(const std::string& body, std::initializer_list<const char*> known) {
   rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
+  d.Parse<config::untrusted_json_flags>(body.data(), body.size());
   if (d.HasParseError() || !d.IsObject()) throw bad_request("the body must be a JSON object");
+  for (const auto& m : d.GetObject()) {
+    const std::string name(m.name.GetString(), m.name.GetStringLength());
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return name == k; }) == known.end())
+      throw bad_request("'" + name + "' is not a field of this route; see the README", name);
+  }
   return d;
 }
 
@@ -76,7 +88,8 @@ std::string text_json(const std::string& text) {
 
 // Shared frame: key gate, model readiness, errors as OpenAI bodies.
 template <class Work>
-Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w, Work work) {
+Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w,
+                          std::initializer_list<const char*> fields, Work work) {
   if (!authorize(ctx, req, w)) return Rest::Route::Result::Ok;
   auto& metrics = ctx.rt.metrics();
   const auto assets = ctx.rt.assets().get();
@@ -85,7 +98,7 @@ Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::Re
     return Rest::Route::Result::Ok;
   }
   try {
-    send_json(w, 200, work(*assets, parse_object(req.body())), metrics);
+    send_json(w, 200, work(*assets, parse_object(req.body(), fields)), metrics);
   } catch (const api_error& e) {
     send_error(w, e, metrics);
   } catch (const std::invalid_argument& e) {
@@ -100,12 +113,13 @@ Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::Re
 
 void add_tokenize_routes(Rest::Router& router, route_context& ctx) {
   Rest::Routes::Post(router, "/tokenize", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
-    return serve(ctx, req, w, [&ctx](const actors::model_assets& a, const rapidjson::Document& d) {
+    return serve(ctx, req, w, {"prompt", "content"}, [&ctx](const actors::model_assets& a,
+                                                            const rapidjson::Document& d) {
       return tokens_json(a.tok.encode(text_of(d)), ctx.settings.max_context);
     });
   });
   Rest::Routes::Post(router, "/detokenize", [&ctx](const Rest::Request& req, Http::ResponseWriter w) {
-    return serve(ctx, req, w, [](const actors::model_assets& a, const rapidjson::Document& d) {
+    return serve(ctx, req, w, {"tokens"}, [](const actors::model_assets& a, const rapidjson::Document& d) {
       return text_json(a.tok.decode(ids_of(d)));
     });
   });

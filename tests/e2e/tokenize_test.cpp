@@ -44,7 +44,10 @@ TEST(Tokenize, TextToIdsAndBack) {
   for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
            {"/tokenize", "{}"}, {"/tokenize", R"({"prompt":42})"}, {"/tokenize", "[1]"}, {"/tokenize", "{"},
            {"/detokenize", R"({"tokens":"x"})"}, {"/detokenize", R"({"tokens":[-1]})"},
-           {"/detokenize", R"({"tokens":[1.5]})"}, {"/detokenize", R"({"tokens":[99999999999]})"}}) {
+           {"/detokenize", R"({"tokens":[1.5]})"}, {"/detokenize", R"({"tokens":[99999999999]})"},
+           // Fields the route does not read are refused, not ignored; deep nesting is a 400, not a crash.
+           {"/tokenize", R"({"prompt":"a","add_special_tokens":false})"}, {"/tokenize", R"({"prompt":"a","content":"b"})"},
+           {"/detokenize", std::string(2000000, '[')}}) {
     const auto r = http_request(port, "POST", path, body, kAuth);
     EXPECT_EQ(r.status, 400) << path << " " << body << " " << r.body;
     EXPECT_TRUE(json(r).IsObject() && json(r).HasMember("error")) << r.body;
