@@ -10,6 +10,7 @@
 #include "actors/atoms.hpp"
 #include "actors/remote_job.hpp"
 #include "actors/session.hpp"
+#include "store/session_id.hpp"
 
 namespace vlserve::actors {
 namespace {
@@ -26,11 +27,6 @@ struct registry_state {
 };
 
 using registry_ptr = caf::stateful_actor<registry_state>*;
-
-// Ids scoped to an API key are "<owner tag>~<id>" (http/api_keys.hpp); messages for the client
-// name only the id it sent.
-// An unscoped id has no '~': npos + 1 wraps to 0 and the id is shown whole.
-std::string shown(const std::string& id) { return id.substr(id.find('~') + 1); }
 
 // The worker for a new session: for text prompts the one of this node's worker and its peers with
 // the fewest sessions generating (ties rotate); media prompts stay here, where the vision tower
@@ -146,7 +142,9 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
         }
         with_session(self, info.id, [=](caf::actor existing) mutable {
           if (existing) {
-            sink->close(409, "session '" + shown(info.id) + "' already exists; resume it with Last-Event-ID");
+            // Messages name the id the client sent, without its key's owner tag.
+            sink->close(409, "session '" + store::client_session_id(info.id) +
+                                 "' already exists; resume it with Last-Event-ID");
             return;
           }
           const caf::actor worker = pick_worker(self, job);
@@ -159,7 +157,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
       },
       [=](vl_subscribe_atom, const std::string& id, uint64_t from, const sink_ptr& sink) {
         with_session(self, id, [=](caf::actor session) {
-          if (!session) return sink->close(404, "unknown session '" + shown(id) + "'");
+          if (!session) return sink->close(404, "unknown session '" + store::client_session_id(id) + "'");
           self->send(session, vl_subscribe_atom::value, sink, from);
         });
       },

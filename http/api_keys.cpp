@@ -52,13 +52,4 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-std::string scoped_session_id(const std::string& owner, const std::string& client_id) {
-  return owner.empty() ? client_id : owner + "~" + client_id;
-}
-
-std::string client_session_id(const std::string& scoped_id) {
-  const auto sep = scoped_id.find('~');
-  return sep == std::string::npos ? scoped_id : scoped_id.substr(sep + 1);
-}
-
 }  // namespace vlserve::http

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/session_id.hpp"
+
 namespace vlserve::http {
 
 class api_keyring {
@@ -35,9 +37,9 @@ std::string owner_tag(std::string_view key);
 // Equal contents, in a time that depends only on the lengths (not on where they differ).
 bool constant_time_equal(std::string_view a, std::string_view b);
 
-// The id the actors and the store use: the client's id under its owner ("demo" without keys).
-std::string scoped_session_id(const std::string& owner, const std::string& client_id);
-// The id the client knows: what follows the owner separator '~' (client ids never hold '~').
-std::string client_session_id(const std::string& scoped_id);
+// Scoping a client's id under a tag: store::scoped_session_id / client_session_id
+// (store/session_id.hpp), shared with the actors' messages.
+using store::client_session_id;
+using store::scoped_session_id;
 
 }  // namespace vlserve::http

@@ -129,17 +129,13 @@ void parse_output_controls(const json& body, model::chat_request& out) {
     fields::fail("reasoning_effort", "send either reasoning_effort or thinking_budget, not both");
 }
 
-void check_tool_choice(const json& body, const model::chat_request& r) {
+void check_tool_choice(const model::chat_request& r) {
   using mode = model::tool_choice_mode;
   if (r.tool_choice == mode::required && r.tools.empty())
     fields::fail("tool_choice", "\"required\" needs at least one tool in \"tools\"");
   if (r.tool_choice != mode::function) return;
-  if (const json* tools = fields::find(body, "tools"))
-    for (const json& t : tools->GetArray())
-      if (const json* fn = fields::find(t, "function"))
-        if (const json* name = fields::find(*fn, "name"); name && name->IsString() &&
-                                                         name->GetString() == r.tool_choice_function)
-          return;
+  for (const auto& t : r.tools)
+    if (t.name == r.tool_choice_function) return;
   fields::fail("tool_choice.function.name", "'" + r.tool_choice_function + "' is not one of the functions in \"tools\"");
 }
 

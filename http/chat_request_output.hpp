@@ -15,7 +15,7 @@ inline constexpr std::int64_t max_thinking_budget = 1 << 24;
 void parse_output_controls(const fields::json& body, model::chat_request& out);
 
 // "required" needs tools; a named function must be one of them (call after parse_tools).
-void check_tool_choice(const fields::json& body, const model::chat_request& r);
+void check_tool_choice(const model::chat_request& r);
 
 // Throws request_error naming the first top-level key that is not part of the API (OpenAI
 // answers "Unrecognized request argument supplied" the same way).

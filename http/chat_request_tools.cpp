@@ -26,8 +26,8 @@ std::vector<model::tool_definition> parse_tools(const json& tools) {
   for (rapidjson::SizeType i = 0; i < tools.Size(); ++i) {
     const std::string param = fields::index("tools", i);
     fields::object(tools[i], param);
-    function_name(tools[i], param);
-    out.push_back({fields::to_json_text(tools[i], param)});
+    std::string name = function_name(tools[i], param);
+    out.push_back({fields::to_json_text(tools[i], param), std::move(name)});
   }
   return out;
 }

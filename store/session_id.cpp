@@ -46,4 +46,13 @@ void validate_session_id(std::string_view id) {
                         " characters from [A-Za-z0-9._-] (and '~', the owner separator)");
 }
 
+std::string scoped_session_id(const std::string& owner, const std::string& client_id) {
+  return owner.empty() ? client_id : owner + "~" + client_id;
+}
+
+std::string client_session_id(const std::string& scoped_id) {
+  const auto sep = scoped_id.find('~');
+  return sep == std::string::npos ? scoped_id : scoped_id.substr(sep + 1);
+}
+
 }  // namespace vlserve::store

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace vlserve::store {
@@ -16,5 +17,10 @@ inline constexpr std::size_t max_session_id_length = 160;
 bool is_valid_session_id(std::string_view id) noexcept;
 // Throws store_error(invalid_argument) saying what is wrong and what is accepted.
 void validate_session_id(std::string_view id);
+
+// The id the actors and the store use: the client's id under its owner tag ("demo" without keys).
+std::string scoped_session_id(const std::string& owner, const std::string& client_id);
+// The id the client knows: what follows the owner separator '~' (client ids never hold '~').
+std::string client_session_id(const std::string& scoped_id);
 
 }  // namespace vlserve::store

@@ -54,6 +54,7 @@ struct chat_message {
 // One entry of the request's `tools` array as compact JSON text, keys in the order given.
 struct tool_definition {
   std::string json;
+  std::string name;  // its function.name, checked when parsed
 };
 
 const char* role_name(chat_role role);

@@ -1,6 +1,7 @@
 #include "model/text/prefix_store.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace vlserve::model {
 namespace {
@@ -67,10 +68,7 @@ void prefix_store::retain(std::vector<uint64_t> keys, kv_cache&& cache) {
     }
     const auto held = int64_t(it->keys.size());
     if (shared == held || (2 * shared >= held && held - shared <= k_max_dropped_tail)) {
-      stats_.bytes -= it->cache.bytes();
-      stats_.held_tokens -= int64_t(it->keys.size());
-      --stats_.entries;
-      it = entries_.erase(it);
+      it = erase(it);
       continue;
     }
     ++it;
@@ -84,13 +82,16 @@ void prefix_store::retain(std::vector<uint64_t> keys, kv_cache&& cache) {
 
 void prefix_store::evict_to(int64_t max_bytes) {
   while (!entries_.empty() && (stats_.bytes > max_bytes || stats_.entries >= k_max_entries)) {
-    const entry& last = entries_.back();
-    stats_.bytes -= last.cache.bytes();
-    stats_.held_tokens -= int64_t(last.keys.size());
-    --stats_.entries;
+    erase(std::prev(entries_.end()));
     ++stats_.evictions;
-    entries_.pop_back();
   }
+}
+
+std::list<prefix_store::entry>::iterator prefix_store::erase(std::list<entry>::iterator it) {
+  stats_.bytes -= it->cache.bytes();
+  stats_.held_tokens -= int64_t(it->keys.size());
+  --stats_.entries;
+  return entries_.erase(it);
 }
 
 }  // namespace vlserve::model

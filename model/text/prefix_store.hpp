@@ -51,6 +51,8 @@ class prefix_store {
     kv_cache cache;
   };
   void evict_to(int64_t max_bytes);
+  // Removes one entry and its bytes, tokens and count from the statistics.
+  std::list<entry>::iterator erase(std::list<entry>::iterator it);
   std::list<entry>::const_iterator best_match(const std::vector<uint64_t>& keys, int64_t limit,
                                                      int64_t& length) const;
 

@@ -2,18 +2,13 @@
 
 #include <algorithm>
 
+#include "model/content_hash.hpp"
 #include "model/text/visual_injection.hpp"
 
 namespace vlserve::model {
 namespace {
 
 constexpr uint64_t k_vision_tag = uint64_t(1) << 63;  // token ids never reach bit 63
-
-uint64_t fnv1a(const void* data, size_t n, uint64_t h) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
 
 // splitmix64's finaliser: spreads (run hash + offset) over all bits.
 uint64_t mix(uint64_t x) {
@@ -37,10 +32,10 @@ std::vector<uint64_t> prompt_cache_keys(const std::vector<int32_t>& prompt_ids,
   for (size_t begin = 0; begin < rows.size();) {
     size_t end = begin + 1;  // a run: consecutive prompt indices
     while (end < rows.size() && rows[end] == rows[end - 1] + 1) ++end;
-    uint64_t h = fnv1a(base + begin * row_bytes, (end - begin) * row_bytes, 0xcbf29ce484222325ull);
+    uint64_t h = content_hash(base + begin * row_bytes, (end - begin) * row_bytes);
     if (int64_t(positions.size()) == 3 * t) {
       for (int r = 0; r < 3; ++r)
-        h = fnv1a(positions.data() + r * t + rows[begin], (end - begin) * sizeof(int64_t), h);
+        h = content_hash(positions.data() + r * t + rows[begin], (end - begin) * sizeof(int64_t), h);
     }
     for (size_t i = begin; i < end; ++i) {
       if (rows[i] >= 0 && rows[i] < t) keys[size_t(rows[i])] = k_vision_tag | (mix(h + i - begin) >> 1);

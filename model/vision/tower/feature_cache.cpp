@@ -1,26 +1,13 @@
 #include "model/vision/tower/feature_cache.hpp"
 
-#include <cstring>
 #include <list>
 #include <mutex>
 
+#include "model/content_hash.hpp"
 #include "model/vision/tower/vision_features.hpp"
 
 namespace vlserve::model::vision {
 namespace {
-
-// FNV-1a over 64-bit words (then the tail bytes): one pass over the pixels, ~1 ns per word.
-uint64_t mix_bytes(const void* data, size_t n, uint64_t h) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    h = (h ^ word) * 0x100000001b3ull;
-  }
-  for (; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
 
 int64_t bytes_of(const vision_features& f) {
   int64_t n = f.embeds.defined() ? int64_t(f.embeds.nbytes()) : 0;
@@ -48,12 +35,12 @@ feature_cache::feature_cache(int64_t max_bytes) : impl_(std::make_unique<impl>()
 feature_cache::~feature_cache() = default;
 
 uint64_t feature_cache::key_of(std::span<const float> pixels, const std::vector<grid_thw>& grids) {
-  uint64_t h = 0xcbf29ce484222325ull;
+  uint64_t h = k_content_hash_seed;
   for (const grid_thw& g : grids) {
     const int64_t thw[3] = {g.t, g.h, g.w};
-    h = mix_bytes(thw, sizeof thw, h);
+    h = content_hash(thw, sizeof thw, h);
   }
-  return mix_bytes(pixels.data(), pixels.size_bytes(), h);
+  return content_hash(pixels.data(), pixels.size_bytes(), h);
 }
 
 bool feature_cache::find(uint64_t key, vision_features& out) {
