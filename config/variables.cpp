@@ -250,7 +250,7 @@ std::vector<variable> make_table() {
   add("MAX_CONTEXT", "Most tokens per sequence, prompt plus completion (64..1048576)", false,
       [](const std::string& v, settings& s) { s.max_context = parse_int("MAX_CONTEXT", v, 64, 1 << 20); },
       [](const settings& s) { return std::to_string(s.max_context); });
-  add("PREFILL_CHUNK", "Prompt tokens read per engine step, shared by new requests (16..65536)", false,
+  add("PREFILL_CHUNK", "Prompt tokens read per engine step while nothing decodes; with streams running steps are paced to keep half their rate (16..65536)", false,
       [](const std::string& v, settings& s) { s.prefill_chunk = parse_int("PREFILL_CHUNK", v, 16, 65536); },
       [](const settings& s) { return std::to_string(s.prefill_chunk); });
   add("VISION_CACHE_BYTES",

@@ -1,6 +1,7 @@
 #include "model/serving/batch_runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "model/serving/step_plan.hpp"
@@ -14,6 +15,7 @@ struct batch_runner::live_sequence {
   sequence_decoder decoder;
   int64_t prompt_done = 0;  // prompt tokens already in the cache
   int64_t reused = 0;       // of those, copied from the prefix cache
+  int64_t passed_over = 0;  // consecutive steps this prompt got no tokens (step_plan.hpp)
   std::vector<uint64_t> keys;  // prefix-cache key of every prompt row
 
   live_sequence(sequence_id seq, sequence_input in, const tokenizer& tok,
@@ -35,6 +37,12 @@ ticket batch_runner::submit(sequence_input input) {
   const auto t = int64_t(input.prompt_ids.size());
   if (!input.positions.empty() && int64_t(input.positions.size()) != 3 * t)
     throw std::invalid_argument("positions must hold 3 rows of the prompt length");
+  // Checked here, alone, so one bad prompt (e.g. a peer's job) never reaches a shared step.
+  const int64_t vocab = engine_.vocab_size();
+  for (const auto id : input.prompt_ids)
+    if (id < 0 || id >= vocab)
+      throw std::invalid_argument("token id " + std::to_string(id) + " is outside the vocabulary (0.." +
+                                  std::to_string(vocab - 1) + ")");
   if (t >= options_.max_context)
     throw std::invalid_argument("the prompt has " + std::to_string(t) + " tokens; the context holds " +
                                 std::to_string(options_.max_context));
@@ -49,6 +57,16 @@ ticket batch_runner::submit(sequence_input input) {
 }
 
 void batch_runner::cancel(ticket id) { cancels_.push_back(id); }
+
+runner_event batch_runner::fail(ticket id, const std::string& why) {
+  auto it = active_.find(id);
+  runner_event ev = make_event(id, *it->second, sequence_delta{});
+  ev.finished = true;
+  ev.error = why;
+  release(*it->second, false);  // a failed sequence's cache is not trusted for reuse
+  active_.erase(it);
+  return ev;
+}
 
 int64_t batch_runner::cached_tokens() const {
   int64_t n = 0;
@@ -139,53 +157,75 @@ std::vector<runner_event> batch_runner::step() {
   if (active_.empty()) return events;
 
   std::vector<planned_sequence> planned;
-  for (ticket id : admission_order_) planned.push_back({id, active_.at(id)->prompt_remaining()});
-  const auto plan = plan_step(planned, options_.prefill_chunk);
-  last_step_size_ = plan.size();
-
-  std::vector<sequence_chunk> chunks;
-  for (const auto& entry : plan) {
-    auto& s = *active_.at(entry.id);
-    sequence_chunk c;
-    c.seq = s.engine_seq;
-    if (entry.prompt_tokens == 0) {
-      c.tokens = {s.decoder.last_token()};
-      c.logits_last = 1;
-    } else {
-      const auto begin = s.prompt_done;
-      const auto end = begin + entry.prompt_tokens;
-      const auto total = int64_t(s.input.prompt_ids.size());
-      c.tokens.assign(s.input.prompt_ids.begin() + begin, s.input.prompt_ids.begin() + end);
-      if (!s.input.positions.empty())
-        for (int row = 0; row < 3; ++row)
-          c.positions.insert(c.positions.end(), s.input.positions.begin() + row * total + begin,
-                             s.input.positions.begin() + row * total + end);
-      c.logits_last = end == total ? std::min<int64_t>(s.input.prompt_logits, entry.prompt_tokens) : 0;
-      c.visual = s.input.visual;
-    }
-    chunks.push_back(std::move(c));
+  bool decoding = false;
+  for (ticket id : admission_order_) {
+    const auto& s = *active_.at(id);
+    planned.push_back({id, s.prompt_remaining(), s.passed_over});
+    decoding = decoding || s.prompt_remaining() == 0;
+  }
+  const int64_t budget =
+      options_.paced_prefill ? pacer_.budget(decoding, options_.prefill_chunk) : options_.prefill_chunk;
+  auto plan = plan_step(planned, budget);
+  for (const auto& p : planned) {
+    if (p.prompt_remaining == 0) continue;
+    const bool served = std::any_of(plan.begin(), plan.end(), [&](const step_entry& e) { return e.id == p.id; });
+    auto& s = *active_.at(p.id);
+    s.passed_over = served ? 0 : s.passed_over + 1;
   }
 
   std::vector<chunk_logits> logits;
-  try {
-    logits = engine_.step(chunks);
-  } catch (const std::exception& e) {
-    // The step touched no cache (the engine validates first) or failed mid-way: either way the
-    // sequences in it cannot continue; report them failed and keep the runner usable.
+  int64_t decode_rows = 0, prompt_rows = 0;
+  const auto started = std::chrono::steady_clock::now();
+  // A chunk the engine refuses (it checks every chunk before touching any cache) fails only its
+  // own sequence; the step runs again without it. Any other failure fails the whole step.
+  while (!plan.empty()) {
+    std::vector<sequence_chunk> chunks;
+    decode_rows = prompt_rows = 0;
     for (const auto& entry : plan) {
-      auto it = active_.find(entry.id);
-      runner_event ev = make_event(entry.id, *it->second, sequence_delta{});
-      ev.finished = true;
-      ev.error = e.what();
-      release(*it->second, false);
-      active_.erase(it);
-      events.push_back(std::move(ev));
+      auto& s = *active_.at(entry.id);
+      sequence_chunk c;
+      c.seq = s.engine_seq;
+      if (entry.prompt_tokens == 0) {
+        c.tokens = {s.decoder.last_token()};
+        c.logits_last = 1;
+        ++decode_rows;
+      } else {
+        const auto begin = s.prompt_done;
+        const auto end = begin + entry.prompt_tokens;
+        const auto total = int64_t(s.input.prompt_ids.size());
+        c.tokens.assign(s.input.prompt_ids.begin() + begin, s.input.prompt_ids.begin() + end);
+        if (!s.input.positions.empty())
+          for (int row = 0; row < 3; ++row)
+            c.positions.insert(c.positions.end(), s.input.positions.begin() + row * total + begin,
+                               s.input.positions.begin() + row * total + end);
+        c.logits_last = end == total ? std::min<int64_t>(s.input.prompt_logits, entry.prompt_tokens) : 0;
+        c.visual = s.input.visual;
+        prompt_rows += entry.prompt_tokens;
+      }
+      chunks.push_back(std::move(c));
     }
-    admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
-                                          [this](ticket t) { return !active_.count(t); }),
-                           admission_order_.end());
-    return events;
+    try {
+      logits = engine_.step(chunks);
+      break;
+    } catch (const sequence_rejected& e) {
+      const auto bad = std::find_if(plan.begin(), plan.end(),
+                                    [&](const step_entry& entry) { return active_.at(entry.id)->engine_seq == e.seq(); });
+      if (bad == plan.end()) throw;  // names no sequence of this step: a bug, not bad input
+      events.push_back(fail(bad->id, e.what()));
+      plan.erase(bad);
+    } catch (const std::exception& e) {
+      // Failed mid-way: the caches of every sequence in the step are in doubt.
+      for (const auto& entry : plan) events.push_back(fail(entry.id, e.what()));
+      plan.clear();
+    }
   }
+  last_step_size_ = plan.size();
+  admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
+                                        [this](ticket t) { return !active_.count(t); }),
+                         admission_order_.end());
+  if (plan.empty()) return events;
+  pacer_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), decode_rows,
+                 prompt_rows);
 
   size_t next_logits = 0;
   for (const auto& entry : plan) {

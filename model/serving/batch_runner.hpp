@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/serving/prefill_pacer.hpp"
 #include "model/serving/sequence_decoder.hpp"
 #include "model/text/engine.hpp"
 
@@ -22,6 +23,9 @@ struct runner_options {
   int64_t max_queue = 1024;    // waiting sequences; submit() refuses beyond
   int64_t max_context = 8192;  // the engine's per-sequence bound: prompt + generated tokens
   bool prefix_cache = true;    // start prompts from the engine's prefix cache (when it has one)
+  // Size prompt chunks so running streams keep half their solo rate (prefill_pacer.hpp); off =
+  // always prefill_chunk (deterministic chunking, for tests that compare against golden chunks).
+  bool paced_prefill = true;
 };
 
 struct sequence_input {
@@ -53,8 +57,8 @@ class batch_runner {
   batch_runner(text_engine& engine, tokenizer tok, runner_options options);
   ~batch_runner();
 
-  // Queues a sequence. Throws std::invalid_argument (bad settings, prompt longer than the
-  // context) or std::length_error (queue full).
+  // Queues a sequence. Throws std::invalid_argument (bad settings, a token id outside the
+  // vocabulary, prompt longer than the context) or std::length_error (queue full).
   ticket submit(sequence_input input);
   // Drops the sequence before the next step and reports it finished with cancelled=true.
   void cancel(ticket id);
@@ -74,6 +78,8 @@ class batch_runner {
   struct live_sequence;
   void admit();
   std::vector<runner_event> take_cancels();
+  // Ends one sequence with an error event (its neighbours in the step go on).
+  runner_event fail(ticket id, const std::string& why);
   runner_event make_event(ticket id, live_sequence& s, sequence_delta delta);
   // Frees the sequence's engine state; unless it failed, its cache goes to the prefix cache.
   void release(live_sequence& s, bool reusable);
@@ -88,6 +94,7 @@ class batch_runner {
   std::vector<ticket> admission_order_;
   std::vector<ticket> cancels_;
   size_t last_step_size_ = 0;
+  prefill_pacer pacer_;
 };
 
 }  // namespace vlserve::model

@@ -28,7 +28,7 @@ struct text_engine::impl {
   sequence_state& find(sequence_id seq) const {
     auto it = sequences.find(seq);
     if (it == sequences.end()) {
-      throw std::invalid_argument("unknown sequence " + std::to_string(seq));
+      throw sequence_rejected(seq, "unknown sequence " + std::to_string(seq));
     }
     return *it->second;
   }

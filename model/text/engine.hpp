@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,17 @@ struct prefix_cache_figures {
 };
 
 using sequence_id = uint64_t;
+
+// A step refused before it touched any cache because of one sequence's chunk (bad token id,
+// positions, vision rows, context bound): the caller can drop that sequence and run the others.
+class sequence_rejected : public std::invalid_argument {
+ public:
+  sequence_rejected(sequence_id seq, const std::string& what) : std::invalid_argument(what), seq_(seq) {}
+  sequence_id seq() const { return seq_; }
+
+ private:
+  sequence_id seq_;
+};
 
 // One sequence's share of a step.
 struct sequence_chunk {

@@ -12,7 +12,7 @@ namespace vlserve::model {
 namespace {
 
 [[noreturn]] void reject(sequence_id seq, const std::string& what) {
-  throw std::invalid_argument("sequence " + std::to_string(seq) + ": " + what);
+  throw sequence_rejected(seq, "sequence " + std::to_string(seq) + ": " + what);
 }
 
 void validate_visual(const sequence_chunk& c, const text_config& cfg) {
@@ -60,9 +60,8 @@ void validate_step(const std::vector<sequence_chunk>& chunks,
       reject(c.seq, "logits_last must be between 0 and the chunk length");
     }
     if (states[i]->cache.length() + n > max_context) {
-      throw std::length_error("sequence " + std::to_string(c.seq) + ": " +
-                              std::to_string(states[i]->cache.length() + n) +
-                              " tokens exceed the context limit of " + std::to_string(max_context));
+      reject(c.seq, std::to_string(states[i]->cache.length() + n) + " tokens exceed the context limit of " +
+                        std::to_string(max_context));
     }
     if (c.visual) validate_visual(c, cfg);
   }

@@ -27,7 +27,7 @@ struct step_batch {
   at::Tensor logit_rows;                  // int64 [R] rows of the packed batch needing logits
 };
 
-// Throws std::invalid_argument / std::length_error naming the sequence; touches nothing.
+// Throws sequence_rejected naming the first bad sequence; touches nothing.
 void validate_step(const std::vector<sequence_chunk>& chunks,
                    const std::vector<sequence_state*>& states, const text_config& cfg,
                    int64_t max_context);

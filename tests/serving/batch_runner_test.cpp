@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/serving/batch_runner.hpp"
+#include "model/text/visual_injection.hpp"
 #include "model/tokenizer/tokenizer.hpp"
 #include "tests/text/text_case.hpp"
 
@@ -133,4 +134,39 @@ TEST_F(runner_fixture, AFailingSequenceEndsAloneWithAnError) {
     }
   EXPECT_NE(bad_error.find("no token to sample"), std::string::npos) << bad_error;
   EXPECT_EQ(good_tokens, 8);
+}
+
+TEST_F(runner_fixture, RefusesTokenIdsOutsideTheVocabularyAtSubmit) {
+  batch_runner r(*engine, *tok, {});
+  EXPECT_THROW(r.submit(greedy_input({1, 999999999, 2}, 4)), std::invalid_argument);
+  EXPECT_THROW(r.submit(greedy_input({-1}, 4)), std::invalid_argument);
+  EXPECT_TRUE(r.idle());
+}
+
+// A chunk the engine refuses (here vision features of the wrong width, which submit cannot see)
+// fails only its own sequence: the step runs again without it and the neighbour is unharmed.
+TEST_F(runner_fixture, AChunkTheEngineRefusesFailsOnlyItsSequence) {
+  const auto single = load_text_case("text_single");
+  const std::vector<int32_t> want(single.generated_ids.begin(), single.generated_ids.end());
+  batch_runner r(*engine, *tok, runner_options{});
+  auto broken = greedy_input(single.input_ids, 4);
+  auto visual = std::make_shared<visual_injection>();
+  visual->rows = {0, 1};
+  visual->embeddings = at::zeros({2, 3});
+  broken.visual = visual;
+  const auto good = r.submit(greedy_input(single.input_ids, 24));
+  const auto bad = r.submit(broken);
+  std::string bad_error;
+  std::vector<int32_t> got;
+  for (int guard = 0; guard < 200 && !r.idle(); ++guard)
+    for (const auto& ev : r.step()) {
+      if (ev.id == bad && ev.finished) bad_error = ev.error;
+      if (ev.id == good) {
+        EXPECT_TRUE(ev.error.empty()) << ev.error;
+        if (ev.delta.token >= 0) got.push_back(ev.delta.token);
+      }
+    }
+  EXPECT_NE(bad_error.find("visual embeddings"), std::string::npos) << bad_error;
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(engine->sequence_count(), 0u);
 }

@@ -48,7 +48,7 @@ TEST(EngineLifecycle, ContextAndSequenceLimits) {
   text_engine e(testing::tiny_model_dir(), small_cache());
   const sequence_id s = e.create_sequence();
   e.step({{s, std::vector<int64_t>(38, 198), {}, 0, nullptr}});
-  EXPECT_THROW(e.step({{s, {1, 2, 3}, {}, 1, nullptr}}), std::length_error);
+  EXPECT_THROW(e.step({{s, {1, 2, 3}, {}, 1, nullptr}}), sequence_rejected);
   EXPECT_EQ(e.sequence_length(s), 38);
   e.step({{s, {1, 2}, {}, 1, nullptr}});
   EXPECT_EQ(e.sequence_length(s), 40);
@@ -73,6 +73,13 @@ TEST(EngineLifecycle, InvalidChunksAreRejectedWithoutSideEffects) {
     EXPECT_EQ(e.sequence_length(t), 0);
   };
   expect_rejected({{s, {1}, {}, 1, nullptr}, {t, {151936}, {}, 1, nullptr}}, "outside the vocabulary");
+  // The refusal names the sequence at fault, so a batch can drop it and run the others.
+  try {
+    e.step({{s, {1}, {}, 1, nullptr}, {t, {-3}, {}, 1, nullptr}});
+    ADD_FAILURE() << "a negative token id was accepted";
+  } catch (const sequence_rejected& ex) {
+    EXPECT_EQ(ex.seq(), t);
+  }
   expect_rejected({{s, {1, 2}, {0, 1, 0, 1}, 1, nullptr}}, "positions");
   expect_rejected({{s, {}, {}, 0, nullptr}}, "no tokens");
   expect_rejected({{s, {1}, {}, 2, nullptr}}, "logits_last");
