@@ -26,5 +26,7 @@ using vl_peer_atom = caf::atom_constant<caf::atom("vl_peer")>;
 using vl_connect_atom = caf::atom_constant<caf::atom("vl_connect")>;
 using vl_fingerprint_atom = caf::atom_constant<caf::atom("vl_fprint")>;
 using vl_done_atom = caf::atom_constant<caf::atom("vl_done")>;
+using vl_queued_atom = caf::atom_constant<caf::atom("vl_queued")>;
+using vl_keepalive_atom = caf::atom_constant<caf::atom("vl_alive")>;
 
 }  // namespace vlserve::actors

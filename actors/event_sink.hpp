@@ -21,6 +21,10 @@ class event_sink {
   // No more events will come: the final event was delivered, or the session cannot continue
   // (then `error_status`/`message` say why). Called at most once.
   virtual void close(int error_status, const std::string& message) = 0;
+  // The request is accepted and waiting (queued, or reading its prompt): a stream may send its
+  // headers and a comment now, and again every few seconds, so clients and proxies do not time
+  // out. Must not block.
+  virtual void keep_alive() {}
   // The request was refused before any event (e.g. a bad image): like close(), but names the
   // offending request field so the client's 400 says which part failed.
   virtual void reject(int error_status, const std::string& message, const std::string& param) {

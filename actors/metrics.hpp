@@ -35,6 +35,7 @@ struct service_metrics {
   std::atomic<uint64_t> completion_tokens{0};
   std::atomic<int64_t> running_sequences{0};
   std::atomic<int64_t> queued_sequences{0};
+  std::atomic<int64_t> prompts_building{0};  // chat requests being parsed or having their media read
   std::atomic<int64_t> last_batch_size{0};
   std::atomic<uint64_t> max_batch_size_seen{0};
   std::atomic<int64_t> cluster_peers{0};  // peer workers this node is connected to

@@ -182,7 +182,7 @@ void send_failure(worker_ptr self, const caf::actor& session, int status, const 
   ev.finish_reason = "error";
   ev.error_status = status;
   ev.error_message = message;
-  ev.error_type = status == 400 ? "invalid_request_error" : "server_error";
+  ev.error_type = status == 400 ? "invalid_request_error" : status == 429 ? "rate_limit_error" : "server_error";
   self->send(session, vl_event_atom::value, std::move(ev));
 }
 
@@ -196,6 +196,8 @@ void admit(worker_ptr self, generation_job& job, const caf::actor& session) {
     st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt, 0};
     st.by_session[job.session_id] = t;
     st.out.metrics->queued_sequences = int64_t(st.runner->queued());
+    // Accepted: the session may now start its clients' streams and keep them alive while it waits.
+    self->send(session, vl_queued_atom::value);
     schedule_step(self);
   } catch (const std::length_error& e) {
     send_failure(self, session, 503, e.what());

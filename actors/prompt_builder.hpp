@@ -1,7 +1,7 @@
 // Builds prompts that carry images or videos: fetching media, decoding, preprocessing and running
 // the vision tower take seconds, so they run here, on a detached thread, instead of on Pistache's
 // reactor (which would stall every connection) or CAF's shared scheduler. Text-only prompts are
-// built inline by the chat route (a tokenizer pass takes microseconds).
+// built by the chat reader (http/chat_reader), which hands media prompts on to this actor.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -22,6 +22,7 @@ struct build_order {
   session_info info;
   sink_ptr sink;       // refused with 400 (naming the content part) when the prompt cannot be built
   caf::actor registry;  // gets (vl_create_atom, info, job, sink) when it can
+  std::shared_ptr<void> building;  // dropped when the order is done: counts prompts being built
 };
 
 // Messages it handles:

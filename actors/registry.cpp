@@ -31,9 +31,13 @@ using registry_ptr = caf::stateful_actor<registry_state>*;
 // The worker for a new session: for text prompts the one of this node's worker and its peers with
 // the fewest sessions generating (ties rotate); media prompts stay here, where the vision tower
 // computed their features.
-caf::actor pick_worker(registry_ptr self, const generation_job& job) {
+std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_job& job) {
   auto& st = self->state;
-  if (st.peers.empty() || !is_portable(job)) return st.cfg.worker;
+  const auto load_of = [&](const caf::actor& w) {
+    const auto it = st.busy.find(w.address());
+    return it == st.busy.end() ? int64_t(0) : it->second;
+  };
+  if (st.peers.empty() || !is_portable(job)) return {st.cfg.worker, load_of(st.cfg.worker)};
   const size_t n = st.peers.size() + 1;
   const size_t first = st.next_worker++ % n;
   caf::actor best;
@@ -41,14 +45,13 @@ caf::actor pick_worker(registry_ptr self, const generation_job& job) {
   for (size_t i = 0; i < n; ++i) {
     const size_t k = (first + i) % n;
     const caf::actor& w = k == 0 ? st.cfg.worker : st.peers[k - 1];
-    const auto it = st.busy.find(w.address());
-    const int64_t load = it == st.busy.end() ? 0 : it->second;
+    const int64_t load = load_of(w);
     if (!best || load < best_load) {
       best = w;
       best_load = load;
     }
   }
-  return best;
+  return {best, best_load};
 }
 
 // The session stopped generating (finished, failed, cancelled, or died): its worker is one
@@ -147,7 +150,14 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
                                  "' already exists; resume it with Last-Event-ID");
             return;
           }
-          const caf::actor worker = pick_worker(self, job);
+          const auto [worker, load] = pick_worker(self, job);
+          const auto& cfg = self->state.cfg;
+          if (load >= cfg.max_batch + cfg.max_queued) {
+            sink->close(429, std::to_string(load) + " requests are running or waiting (MAX_BATCH=" +
+                                 std::to_string(cfg.max_batch) + ", MAX_QUEUED=" + std::to_string(cfg.max_queued) +
+                                 "); retry later");
+            return;
+          }
           self->state.generating[info.id] = worker.address();
           ++self->state.busy[worker.address()];
           auto session = start_session(self, info, worker);

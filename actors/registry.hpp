@@ -25,13 +25,17 @@ struct registry_config {
   std::chrono::seconds linger{600};
   std::chrono::seconds store_timeout{10};
   size_t max_live_sessions = 4096;  // beyond this, new sessions are refused (503)
+  // A worker holding max_batch + max_queued generating sessions takes no more: 429.
+  int64_t max_batch = 8;
+  int64_t max_queued = 64;
 
   void validate() const;
 };
 
 // Messages it handles:
 //   (vl_create_atom, session_info, generation_job, sink_ptr)   new session; sink gets its events
-//                                                               (409 if the id exists, 503 if full)
+//                                                               (409 if the id exists, 503 if full,
+//                                                               429 if every worker's queue is full)
 //   (vl_subscribe_atom, string id, uint64 from, sink_ptr)       attach to a session (404 if unknown)
 //   (vl_unsubscribe_atom, string id, sink_ptr)                  the client's connection closed
 //   (vl_cancel_atom, string id, info_callback)                  cancel; callback gets the state

@@ -90,6 +90,8 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   rc.worker = worker_;
   rc.persister = persister_;
   rc.watchdog = watchdog_;
+  rc.max_batch = s.max_batch;
+  rc.max_queued = s.max_queued;
   registry_ = spawn_registry(sys, rc);
   builder_ = spawn_prompt_builder(sys);
   if (s.cluster_port > 0) {

@@ -34,6 +34,8 @@ struct session_state_data {
   int32_t reported_clients = -1;
   uint64_t linger_epoch = 0;
   bool admitted = false;  // the worker has the job (admission waits for the stored metadata)
+  bool keeping_alive = false;    // the keep-alive tick is armed
+  uint64_t events_at_tick = 0;   // event_count at the last tick: no new event since = send one
 };
 
 using session_ptr = caf::stateful_actor<session_state_data>*;
@@ -197,6 +199,23 @@ void on_worker_event(session_ptr self, stream_event ev) {
   arm_linger(self);
 }
 
+// Clients of a session that is accepted but quiet (queued, or reading a long prompt) get an SSE
+// comment every keepalive interval, so they and proxies in between do not give up on it.
+void keep_clients_alive(session_ptr self) {
+  for (auto& [id, sub] : self->state.subs) sub.sink->keep_alive();
+}
+
+void on_keepalive_tick(session_ptr self) {
+  auto& st = self->state;
+  if (is_terminal(info(self).state)) {
+    st.keeping_alive = false;
+    return;
+  }
+  if (info(self).event_count == st.events_at_tick) keep_clients_alive(self);
+  st.events_at_tick = info(self).event_count;
+  self->delayed_send(self, st.cfg.keepalive, vl_keepalive_atom::value);
+}
+
 // Hands the job to the worker (on another node in its serialisable form).
 void admit(session_ptr self, generation_job job) {
   auto& s = self->state;
@@ -257,6 +276,16 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
                   [=](const caf::error& err) { fail_unstored(self, self->system().render(err)); });
       },
       [=](vl_event_atom, stream_event ev) { on_worker_event(self, std::move(ev)); },
+      [=](vl_queued_atom) {
+        // The worker took the job: streams start now, whatever the wait for a slot.
+        auto& s = self->state;
+        if (is_terminal(info(self).state) || s.keeping_alive || s.cfg.keepalive.count() <= 0) return;
+        s.keeping_alive = true;
+        if (info(self).event_count == 0) keep_clients_alive(self);
+        s.events_at_tick = info(self).event_count;
+        self->delayed_send(self, s.cfg.keepalive, vl_keepalive_atom::value);
+      },
+      [=](vl_keepalive_atom) { on_keepalive_tick(self); },
       [=](vl_subscribe_atom, sink_ptr sink, uint64_t from) {
         auto& s = self->state;
         const auto id = s.next_sub_id++;

@@ -24,6 +24,8 @@ struct session_config {
   size_t ring_capacity = 4096;           // events kept in memory
   std::chrono::seconds linger{600};      // a finished session with no client quits after this
   std::chrono::seconds store_timeout{10};
+  // Once the worker accepts the job, quiet clients get an SSE comment this often (0 = never).
+  std::chrono::seconds keepalive{10};
 
   // Throws std::invalid_argument naming the bad field.
   void validate() const;
@@ -34,6 +36,9 @@ struct session_config {
 //                                               worker to admit the job (a store failure closes the
 //                                               clients with 500 and ends the session)
 //   (vl_event_atom, stream_event)               from the worker: the next delta (index assigned here)
+//   (vl_queued_atom)                            from the worker: the job is accepted; clients' streams
+//                                               start and get keep-alive comments while quiet
+//   (vl_keepalive_atom)                         its own tick, every `keepalive` until the end
 //   (vl_subscribe_atom, sink_ptr, uint64 from)  deliver events from index `from` on, then live ones
 //   (vl_unsubscribe_atom, sink_ptr)             the client went away
 //   (vl_cancel_atom, string reason)  -> session_info   cancel if still queued/running (idempotent)

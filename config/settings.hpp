@@ -41,6 +41,7 @@ struct settings {
   int max_media_items = 16;          // images + videos per request
   int64_t max_vision_tokens = 16384; // merged vision tokens per request
   int max_batch = 8;
+  int64_t max_queued = 64;      // requests waiting beyond MAX_BATCH; more get 429
   int64_t max_context = 16384;   // tokens per sequence (prompt + completion)
   int64_t prefill_chunk = 512;   // prompt tokens per engine step
   int64_t vision_cache_bytes = 256ll << 20;  // tower outputs kept for re-sent images/videos; 0 = off

@@ -247,6 +247,9 @@ std::vector<variable> make_table() {
   add("MAX_BATCH", "Most sequences decoded together in one step (1..256)", false,
       [](const std::string& v, settings& s) { s.max_batch = int(parse_int("MAX_BATCH", v, 1, 256)); },
       [](const settings& s) { return std::to_string(s.max_batch); });
+  add("MAX_QUEUED", "Requests that may wait for a batch slot (or for their images to be read) beyond MAX_BATCH; more are refused with 429 and Retry-After (0..100000)", false,
+      [](const std::string& v, settings& s) { s.max_queued = parse_int("MAX_QUEUED", v, 0, 100000); },
+      [](const settings& s) { return std::to_string(s.max_queued); });
   add("MAX_CONTEXT", "Most tokens per sequence, prompt plus completion (64..1048576)", false,
       [](const std::string& v, settings& s) { s.max_context = parse_int("MAX_CONTEXT", v, 64, 1 << 20); },
       [](const settings& s) { return std::to_string(s.max_context); });

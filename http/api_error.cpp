@@ -29,6 +29,10 @@ api_error model_not_ready(std::string message) {
   return {503, std::move(message), "service_unavailable", "", "model_not_ready"};
 }
 
+api_error queue_full(std::string message) {
+  return {429, std::move(message), "rate_limit_error", "", "queue_full"};
+}
+
 api_error internal_error(std::string message) {
   return {500, std::move(message), "server_error", "", "internal_error"};
 }

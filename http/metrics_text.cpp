@@ -37,6 +37,8 @@ std::string metrics_text(const actors::service_metrics& m) {
   counter(o, "vlserve_running_sequences", "Sequences in the batch", double(m.running_sequences.load()), "gauge");
   counter(o, "vlserve_queued_sequences", "Sequences waiting for batch room", double(m.queued_sequences.load()),
           "gauge");
+  counter(o, "vlserve_prompts_building", "Chat requests being parsed, templated or having their media read",
+          double(m.prompts_building.load()), "gauge");
   counter(o, "vlserve_batch_size", "Sequences in the last step", double(m.last_batch_size.load()), "gauge");
   counter(o, "vlserve_batch_size_max", "Largest batch seen", double(m.max_batch_size_seen.load()), "gauge");
   counter(o, "vlserve_cluster_peers", "Peer workers connected (CLUSTER_PEERS)", double(m.cluster_peers.load()),

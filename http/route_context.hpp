@@ -14,6 +14,7 @@ struct route_context {
   actors::runtime& rt;
   connection_tracker& connections;
   const api_keyring& keys;
+  caf::actor chat_reader;  // http/chat_reader: set by the server before it serves
 };
 
 }  // namespace vlserve::http

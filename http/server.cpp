@@ -10,6 +10,7 @@
 
 #include "actors/atoms.hpp"
 #include "http/api_error.hpp"
+#include "http/chat_reader.hpp"
 #include "http/connection_tracker.hpp"
 #include "http/cors.hpp"
 #include "http/reply.hpp"
@@ -61,6 +62,7 @@ void server::start() {
                   .bodyTimeout(std::chrono::hours(24));
   d.endpoint->init(opts);
 
+  d.ctx.chat_reader = spawn_chat_reader(d.rt.system(), d.ctx);
   add_cors(d.router, d.ctx);
   add_info_routes(d.router, d.ctx);
   add_chat_routes(d.router, d.ctx);
@@ -91,6 +93,9 @@ void server::shutdown() {
   if (!impl_->running) return;
   impl_->running = false;
   impl_->endpoint->shutdown();
+  // Dropping the handle too: a detached actor's thread ends only once nothing references it.
+  if (impl_->ctx.chat_reader) caf::anon_send_exit(impl_->ctx.chat_reader, caf::exit_reason::user_shutdown);
+  impl_->ctx.chat_reader = nullptr;
   spdlog::info("http server stopped");
 }
 

@@ -13,12 +13,18 @@ void send_error_reply(raw_reply& reply, int status, const std::string& message, 
     case 404: e = not_found(message, "session_not_found"); break;
     case 409: e = {409, message, "invalid_request_error", "session_id", "session_exists"}; break;
     case 410: e = {410, message, "invalid_request_error", "last_event_id", "events_expired"}; break;
+    case 429: e = queue_full(message); break;
     case 503: e = {503, message, "service_unavailable", "", "overloaded"}; break;
     default: e = internal_error(message);
   }
+  send_api_error(reply, e);
+}
+
+void send_api_error(raw_reply& reply, const api_error& e) {
   std::vector<std::string> headers;
-  if (status == 503) headers.push_back("Retry-After: 5");
-  reply.send(status, "application/json", error_body(e), headers);
+  if (e.status == 503) headers.push_back("Retry-After: 5");
+  if (e.status == 429) headers.push_back("Retry-After: 2");
+  reply.send(e.status, "application/json", error_body(e), headers);
 }
 
 completion_context context_of(const actors::session_info& info) {
@@ -46,6 +52,13 @@ bool sse_sink::deliver(const actors::stream_event& ev) {
   reply_->send_chunk(retry + sse_event(session_id_, ev.index, chunk_json(ev, ctx_)));
   last_index_ = ev.index;
   return true;
+}
+
+void sse_sink::keep_alive() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || !reply_->connected()) return;
+  const std::string retry = reply_->start_event_stream() ? sse_retry() : "";
+  reply_->send_chunk(retry + ": keep-alive\n\n");
 }
 
 void sse_sink::close(int error_status, const std::string& message) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/event_sink.hpp"
+#include "http/api_error.hpp"
 #include "http/completion_json.hpp"
 #include "http/raw_reply.hpp"
 
@@ -26,6 +27,8 @@ class sse_sink : public actors::event_sink {
            empty_end on_empty = empty_end::done);
   void attach(const actors::session_info& info) override;
   bool deliver(const actors::stream_event& ev) override;
+  // Starts the stream (headers and `retry:`) if it has not started, then an SSE comment.
+  void keep_alive() override;
   void close(int error_status, const std::string& message) override;
   void reject(int error_status, const std::string& message, const std::string& param) override;
 
@@ -62,7 +65,8 @@ class completion_sink : public actors::event_sink {
 // The formatting context of a session: "chatcmpl-<id>", its start time, model and options.
 completion_context context_of(const actors::session_info& info);
 
-// Sends an OpenAI error body with the given status (503 adds Retry-After).
+// Sends an OpenAI error body with the given status (503 and 429 add Retry-After).
 void send_error_reply(raw_reply& reply, int status, const std::string& message, const std::string& param = {});
+void send_api_error(raw_reply& reply, const api_error& e);
 
 }  // namespace vlserve::http

@@ -49,6 +49,7 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.sessions_ttl_seconds, 86400);
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 3600);
   EXPECT_EQ(s.max_batch, 8);
+  EXPECT_EQ(s.max_queued, 64);
   EXPECT_EQ(s.max_context, 16384);
   EXPECT_TRUE(s.media_allow_remote);
   EXPECT_FALSE(s.media_allow_private);
@@ -81,6 +82,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"SESSIONS_TTL_SECONDS", "60"},
                                {"CANCEL_AFTER_DISCONNECT_SECONDS", "0"},
                                {"MAX_BATCH", "16"},
+                               {"MAX_QUEUED", "0"},
                                {"MAX_CONTEXT", "4096"},
                                {"MEDIA_ALLOW_REMOTE", "0"},
                                {"MEDIA_ALLOW_PRIVATE", "1"},
@@ -116,6 +118,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.sessions_ttl_seconds, 60);
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 0);
   EXPECT_EQ(s.max_batch, 16);
+  EXPECT_EQ(s.max_queued, 0);
   EXPECT_EQ(s.max_context, 4096);
   EXPECT_FALSE(s.media_allow_remote);
   EXPECT_TRUE(s.media_allow_private);
@@ -176,6 +179,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"SESSIONS_TTL_SECONDS", "0", "integer in 1.."},
       {"CANCEL_AFTER_DISCONNECT_SECONDS", "-1", "integer in 0.."},
       {"MAX_BATCH", "0", "integer in 1..256"},
+      {"MAX_QUEUED", "-1", "integer in 0..100000"},
       {"MAX_CONTEXT", "10", "integer in 64.."},
       {"MEDIA_ALLOW_REMOTE", "perhaps", "1|0"},
       {"MEDIA_ALLOW_PRIVATE", "2", "1|0"},
@@ -208,7 +212,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 39u);
+  EXPECT_EQ(variables().size(), 40u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

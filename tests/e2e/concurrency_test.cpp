@@ -49,11 +49,9 @@ TEST(Concurrency, SixteenStreamsCompleteAndBatch) {
   for (int i = 0; i < kStreams; ++i) {
     threads.emplace_back([&, i] {
       try {
-        // Streams beyond MAX_BATCH get their headers with their first event, after a running one
-        // ends: with another suite sharing the 2 cores that can take over 10 s (issue 13 plans
-        // headers at once for queued streams), so they wait as long as the events do.
-        sse_stream s(server.port(), "POST", "/v1/chat/completions", request(i % 4, "multi-" + std::to_string(i)),
-                     {}, 30000);
+        // Streams beyond MAX_BATCH have their headers (and a keep-alive comment) as soon as the
+        // worker queues them; their events wait for a running one to end.
+        sse_stream s(server.port(), "POST", "/v1/chat/completions", request(i % 4, "multi-" + std::to_string(i)));
         if (s.status() != 200) throw std::runtime_error("status " + std::to_string(s.status()) + ": " + s.body());
         results[i].events = s.rest(30000);
       } catch (const std::exception& e) {

@@ -126,6 +126,7 @@ std::optional<sse_event> sse_stream::next(int timeout_ms) {
         if (line.rfind("id: ", 0) == 0) ev.id = line.substr(4);
         else if (line.rfind("data: ", 0) == 0) ev.data += line.substr(6);
         else if (line.rfind("retry: ", 0) == 0) ev.retry = line.substr(7);
+        else if (line.rfind(":", 0) == 0) comments_.push_back(line);
         pos = eol + 1;
       }
       if (ev.id.empty() && ev.data.empty()) continue;  // a comment/keep-alive block

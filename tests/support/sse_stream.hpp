@@ -37,6 +37,8 @@ class sse_stream {
   std::string body(int timeout_ms = 10000);
   // Drops the connection now, as a client that goes away would.
   void close();
+  // The comment lines (": ...") read so far, in order (next() skips comment-only blocks).
+  const std::vector<std::string>& comments() const { return comments_; }
 
  private:
   bool fill(int timeout_ms);  // reads more bytes into raw_; false at EOF
@@ -49,6 +51,7 @@ class sse_stream {
   bool ended_ = false;
   std::string raw_;   // bytes not yet de-chunked
   std::string text_;  // de-chunked body not yet split into events
+  std::vector<std::string> comments_;
 };
 
 // The "index" half of an SSE id "<session>:<index>".

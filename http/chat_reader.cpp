@@ -1,0 +1,134 @@
+#include "http/chat_reader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <caf/all.hpp>
+#include <ctime>
+
+#include "actors/atoms.hpp"
+#include "actors/generation_job.hpp"
+#include "actors/prompt_builder.hpp"
+#include "config/served_model_name.hpp"
+#include "http/chat_request.hpp"
+#include "http/cors.hpp"
+#include "http/sse.hpp"
+#include "http/stream_sinks.hpp"
+#include "model/serving/prompt_builder.hpp"
+#include "model/vision/multimodal/request_media.hpp"
+#include "store/store_options.hpp"
+
+namespace vlserve::http {
+namespace {
+
+using vl_read_atom = caf::atom_constant<caf::atom("vl_read")>;
+
+// The client's session id (body, then X-Session-Id), or a fresh unguessable one.
+std::optional<std::string> pick_session_id(const pending_chat& p, const model::chat_request& body) {
+  std::string id = body.session_id.value_or(p.session_header);
+  if (id.empty()) return new_session_id();
+  if (!valid_session_id(id)) return std::nullopt;
+  return id;
+}
+
+void open_session(route_context& ctx, pending_chat& p) {
+  auto& reply = *p.reply;
+  model::chat_request body;
+  try {
+    body = parse_chat_request(p.body);
+  } catch (const request_error& e) {
+    return send_api_error(reply, bad_request(e.what(), e.param));
+  }
+  p.body = std::string();  // a large body is not needed any more
+  // Fields the store keeps are checked against its limits here, so a session is never answered 200
+  // and then lost because its record could not be written.
+  if (const auto limit = store::store_options{}.max_model_bytes; body.model && body.model->size() > limit)
+    return send_api_error(reply, bad_request("model is " + std::to_string(body.model->size()) + " bytes; at most " +
+                                                 std::to_string(limit) +
+                                                 " are accepted (GET /v1/models names the model)",
+                                             "model"));
+  // Like OpenAI: a model this server does not serve is a 404, not silently the served one.
+  const auto served = config::served_model_name(ctx.settings);
+  if (body.model && *body.model != served && *body.model != ctx.settings.model_repo_id)
+    return send_api_error(reply, model_not_found(*body.model, served));
+  const auto assets = ctx.rt.assets().get();
+  const auto snap = ctx.rt.state().get();
+  if (!assets || snap.phase != actors::model_phase::ready)
+    return send_api_error(reply, model_not_ready("the model is not ready (" + std::string(actors::phase_name(snap.phase)) +
+                                                 ": " + snap.detail + "); retry later or check GET /health"));
+  const auto id = pick_session_id(p, body);
+  if (!id) return send_api_error(reply, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"));
+
+  // Sampling and stop settings are checked here for both paths, so they fail before any media is
+  // fetched.
+  model::decode_settings decoding;
+  try {
+    decoding = model::decoding_for(body, assets->defaults);
+  } catch (const model::prompt_error& e) {
+    return send_api_error(reply, bad_request(e.what(), e.param));
+  }
+
+  actors::session_info info;
+  info.id = scoped_session_id(p.owner, *id);  // sinks and SSE ids use the client's own *id
+  info.model = assets->model_name;  // the served name, whichever accepted name the request used
+  info.created = int64_t(std::time(nullptr));
+  info.include_usage = body.include_usage;
+  info.logprobs = body.logprobs;
+
+  actors::sink_ptr sink;
+  if (body.stream) {
+    sink = std::make_shared<sse_sink>(p.reply, *id, context_of(info));
+  } else {
+    const auto max_events = size_t(decoding.stop.max_tokens) + 8;
+    sink = std::make_shared<completion_sink>(p.reply, *id, context_of(info), max_events);
+  }
+
+  if (model::vision::has_media(body)) {
+    // Media takes seconds to fetch, decode and encode: the detached prompt builder does it.
+    ctx.connections.add(reply.peer_id(), info.id, sink);
+    caf::anon_send(ctx.rt.prompt_builder(), actors::vl_build_atom::value,
+                   actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry(), std::move(p.building)});
+    return;
+  }
+  model::built_prompt built;
+  try {
+    built = model::build_prompt(body, assets->tok, assets->defaults);
+  } catch (const model::prompt_error& e) {
+    return send_api_error(reply, bad_request(e.what(), e.param));
+  } catch (const std::invalid_argument& e) {
+    return send_api_error(reply, bad_request(e.what()));
+  }
+  if (!reply.connected()) return;  // the client left while its prompt was read
+  ctx.connections.add(reply.peer_id(), info.id, sink);
+  actors::generation_job job{info.id, std::make_shared<model::sequence_input>(std::move(built.input))};
+  caf::anon_send(ctx.rt.registry(), actors::vl_create_atom::value, info, std::move(job), sink);
+}
+
+}  // namespace
+
+caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx) {
+  route_context* c = &ctx;
+  return sys.spawn<caf::detached>([c](caf::event_based_actor*) -> caf::behavior {
+    return {
+        [c](vl_read_atom, pending_chat& p) {
+          try {
+            open_session(*c, p);
+          } catch (const std::exception& e) {
+            spdlog::error("reading a chat request failed: {}", e.what());
+            send_api_error(*p.reply, internal_error(std::string("unexpected failure: ") + e.what()));
+          }
+        },
+    };
+  });
+}
+
+void send_to_reader(const caf::actor& reader, pending_chat chat) {
+  caf::anon_send(reader, vl_read_atom::value, std::move(chat));
+}
+
+std::shared_ptr<void> count_building(actors::service_metrics& metrics) {
+  metrics.prompts_building.fetch_add(1, std::memory_order_relaxed);
+  auto* m = &metrics;
+  return std::shared_ptr<void>(nullptr, [m](void*) { m->prompts_building.fetch_sub(1, std::memory_order_relaxed); });
+}
+
+}  // namespace vlserve::http
