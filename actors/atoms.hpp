@@ -28,5 +28,8 @@ using vl_fingerprint_atom = caf::atom_constant<caf::atom("vl_fprint")>;
 using vl_done_atom = caf::atom_constant<caf::atom("vl_done")>;
 using vl_queued_atom = caf::atom_constant<caf::atom("vl_queued")>;
 using vl_keepalive_atom = caf::atom_constant<caf::atom("vl_alive")>;
+using vl_interrupt_atom = caf::atom_constant<caf::atom("vl_intr")>;
+using vl_challenge_atom = caf::atom_constant<caf::atom("vl_chall")>;
+using vl_hello_atom = caf::atom_constant<caf::atom("vl_hello")>;
 
 }  // namespace vlserve::actors

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "actors/atoms.hpp"
+#include "actors/cluster_gate.hpp"
 #include "actors/generation_job.hpp"
 #include "actors/messages.hpp"
 #include "actors/remote_job.hpp"
@@ -115,6 +116,18 @@ void load(worker_ptr self) {
   }
 }
 
+// Local senders, and nodes that passed the cluster gate. Every message to the worker has a sender
+// (sessions and connectors send as themselves), so an anonymous one came from the network.
+bool trusted_sender(worker_ptr self) {
+  const auto& sender = self->current_sender();
+  if (!sender) return false;
+  if (sender->node() == self->node()) return true;
+  if (self->state.cfg.members && self->state.cfg.members->contains(sender->node())) return true;
+  spdlog::warn("cluster: dropped a message from node {}, which has not passed the cluster gate",
+               caf::to_string(sender->node()));
+  return false;
+}
+
 void schedule_step(worker_ptr self) {
   if (self->state.step_scheduled) return;
   self->state.step_scheduled = true;
@@ -212,9 +225,15 @@ caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs
   model::set_compute_threads(0);
   load(self);
   return {
-      [=](vl_admit_atom, generation_job& job, const caf::actor& session) { admit(self, job, session); },
-      [=](vl_fingerprint_atom) -> std::string { return self->state.fingerprint; },
+      [=](vl_admit_atom, generation_job& job, const caf::actor& session) {
+        if (trusted_sender(self)) admit(self, job, session);
+      },
+      [=](vl_fingerprint_atom) -> caf::result<std::string> {
+        if (!trusted_sender(self)) return caf::make_error(caf::sec::runtime_error, "not a cluster member");
+        return self->state.fingerprint;
+      },
       [=](vl_admit_atom, remote_job& job, const caf::actor& session) {
+        if (!trusted_sender(self)) return;
         // From a session on another node of the cluster: the same admission as a local job.
         generation_job local;
         try {
@@ -225,6 +244,7 @@ caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs
         admit(self, local, session);
       },
       [=](vl_cancel_atom, const std::string& session_id) {
+        if (!trusted_sender(self)) return;
         auto& st = self->state;
         auto it = st.by_session.find(session_id);
         if (it == st.by_session.end() || !st.runner) return;
@@ -232,7 +252,7 @@ caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs
         schedule_step(self);
       },
       [=](vl_step_atom) {
-        if (self->state.runner) run_step(self);
+        if (self->state.runner && trusted_sender(self)) run_step(self);
       },
   };
 }

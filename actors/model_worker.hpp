@@ -17,6 +17,8 @@
 
 namespace vlserve::actors {
 
+class cluster_members;
+
 struct worker_config {
   model::hub::hub_options hub;  // where the model comes from
   model::engine_options engine;
@@ -28,6 +30,9 @@ struct worker_config {
   model::media::media_policy media;  // MEDIA_* settings for request images/videos
   int64_t prefix_cache_bytes = -1;   // PREFIX_CACHE_BYTES; -1 = auto, resolved when the model loads
   int64_t vision_cache_bytes = 0;    // VISION_CACHE_BYTES; 0 = off
+  // Nodes that passed the cluster gate (actors/cluster_gate.hpp); messages from any other node are
+  // dropped. Null: this node takes no work from peers.
+  std::shared_ptr<const cluster_members> members;
 
   void validate() const;
 };

@@ -6,6 +6,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/cluster_gate.hpp"
 
 namespace vlserve::actors {
 namespace {
@@ -45,12 +46,20 @@ void try_connect(connector_ptr self) {
   auto& st = self->state;
   const std::string& peer = st.cfg.peer;
   const auto colon = peer.rfind(':');
-  auto worker = self->system().middleman().remote_actor(peer.substr(0, colon),
-                                                         uint16_t(std::stoi(peer.substr(colon + 1))));
-  if (!worker) {
-    spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(worker.error()));
+  auto gate = self->system().middleman().remote_actor(peer.substr(0, colon),
+                                                       uint16_t(std::stoi(peer.substr(colon + 1))));
+  if (!gate) {
+    spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(gate.error()));
     return arm_retry(self);
   }
+  std::string why;
+  const caf::actor found = pass_cluster_gate(self->system(), *gate, st.cfg.secret, why);
+  if (!found) {
+    spdlog::error("cluster: peer {} did not let this node in ({}); check that both use the same CLUSTER_SECRET",
+                  peer, why);
+    return arm_retry(self);
+  }
+  const caf::actor* worker = &found;
   const std::string mine = fingerprint_of(self, st.cfg.local_worker);
   const std::string theirs = fingerprint_of(self, *worker);
   if (mine.empty() || theirs.empty()) return arm_retry(self);  // a model still loading

@@ -20,6 +20,7 @@ struct peer_connector_config {
   caf::actor local_worker;         // its model fingerprint must match the peer's
   service_metrics* metrics = nullptr;  // cluster_peers gauge (+1/-1); must outlive the system
   std::chrono::milliseconds retry{2000};
+  std::string secret;              // CLUSTER_SECRET, proven to the peer's cluster gate
 };
 
 caf::actor spawn_peer_connector(caf::actor_system& sys, peer_connector_config cfg);

@@ -191,6 +191,18 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
         });
       },
       [=](vl_stats_atom) { return uint64_t(self->state.live.size()); },
+      [=](vl_interrupt_atom) -> caf::result<bool> {
+        // Shutdown: every live session ends `interrupted`; the answer comes once all have stored it.
+        auto& st = self->state;
+        if (st.live.empty()) return true;
+        auto rp = self->make_response_promise<bool>();
+        auto left = std::make_shared<size_t>(st.live.size());
+        for (const auto& [id, session] : st.live)
+          self->request(session, st.cfg.store_timeout, vl_interrupt_atom::value)
+              .then([rp, left](bool) mutable { if (--*left == 0) rp.deliver(true); },
+                    [rp, left](const caf::error&) mutable { if (--*left == 0) rp.deliver(true); });
+        return rp;
+      },
   };
 }
 

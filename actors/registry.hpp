@@ -41,6 +41,8 @@ struct registry_config {
 //   (vl_cancel_atom, string id, info_callback)                  cancel; callback gets the state
 //   (vl_info_atom, string id, info_callback)                    session state and counts
 //   (vl_stats_atom) -> uint64 live sessions                      for /metrics
+//   (vl_interrupt_atom) -> bool                                  shutdown: every live session ends
+//                                                                `interrupted` (answered once stored)
 //   (vl_peer_atom, actor worker)                                a peer node's model worker joins;
 //                                                               text prompts go to the least busy
 //   (vl_done_atom, string id)                                   from a session: generation ended

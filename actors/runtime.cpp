@@ -9,6 +9,8 @@
 #include <string>
 #include <thread>
 
+#include "actors/atoms.hpp"
+#include "actors/cluster_gate.hpp"
 #include "actors/model_worker.hpp"
 #include "actors/peer_connector.hpp"
 #include "actors/remote_job.hpp"
@@ -40,6 +42,9 @@ worker_config worker_config_from(const config::settings& s) {
   w.vision_cache_bytes = s.vision_cache_bytes;
   w.runner.max_batch = s.max_batch;
   w.runner.prefill_chunk = s.prefill_chunk;
+  // VLSERVE_PREFILL_PACING=off: whole PREFILL_CHUNKs beside decoders (for benchmark comparisons).
+  const char* pacing = std::getenv("VLSERVE_PREFILL_PACING");
+  w.runner.paced_prefill = pacing == nullptr || std::string(pacing) != "off";
   w.runner.max_context = s.max_context;
   w.max_tokens_default = s.max_tokens;
   w.temperature_default = s.temperature;
@@ -76,6 +81,9 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   impl_->cfg.add_message_type<remote_job>("vl_remote_job");
   impl_->cfg.add_message_type<stream_event>("stream_event");
   const bool clustered = s.cluster_port > 0 || !s.cluster_peers.empty();
+  if (clustered && s.cluster_secret.empty())
+    throw std::runtime_error("CLUSTER_PORT and CLUSTER_PEERS need CLUSTER_SECRET, the same on every node "
+                             "(e.g. CLUSTER_SECRET=$(openssl rand -hex 32))");
   if (clustered) impl_->cfg.load<caf::io::middleman>();
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
   auto& sys = *impl_->sys;
@@ -85,7 +93,10 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
                                        s.max_request_bytes});
   if (s.cancel_after_disconnect_seconds > 0)
     watchdog_ = spawn_watchdog(sys, {std::chrono::seconds(s.cancel_after_disconnect_seconds)});
-  worker_ = spawn_model_worker(sys, worker_config_from(s), {&state_, &metrics_, &assets_});
+  auto worker_cfg = worker_config_from(s);
+  auto members = std::make_shared<cluster_members>();
+  if (s.cluster_port > 0) worker_cfg.members = members;
+  worker_ = spawn_model_worker(sys, std::move(worker_cfg), {&state_, &metrics_, &assets_});
   registry_config rc;
   rc.worker = worker_;
   rc.persister = persister_;
@@ -95,8 +106,10 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   registry_ = spawn_registry(sys, rc);
   builder_ = spawn_prompt_builder(sys);
   if (s.cluster_port > 0) {
-    // Peers send text jobs straight to this node's worker; its events go back to their sessions.
-    auto port = sys.middleman().publish(worker_, s.cluster_port, s.cluster_host.c_str(), true);
+    // The port offers only the gate: peers prove CLUSTER_SECRET there to get the worker, which
+    // then takes their text jobs; its events go back to their sessions.
+    gate_ = spawn_cluster_gate(sys, {s.cluster_secret, worker_, members});
+    auto port = sys.middleman().publish(gate_, s.cluster_port, s.cluster_host.c_str(), true);
     if (!port) {
       const std::string why = sys.render(port.error());
       stop();
@@ -109,12 +122,20 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   // that drops packets, and that must not hold up the other peers.
   for (const auto& peer : s.cluster_peers)
     connectors_.push_back(
-        spawn_peer_connector(sys, {peer, registry_, worker_, &metrics_, std::chrono::milliseconds(2000)}));
+        spawn_peer_connector(sys, {peer, registry_, worker_, &metrics_, std::chrono::milliseconds(2000), s.cluster_secret}));
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }
 
 runtime::~runtime() { stop(); }
+
+void runtime::interrupt_sessions(std::chrono::milliseconds budget) {
+  if (!impl_->sys || !registry_) return;
+  caf::scoped_actor self{*impl_->sys};
+  self->request(registry_, budget, vl_interrupt_atom::value)
+      .receive([](bool) {},
+               [](const caf::error&) { spdlog::warn("shutdown: not every running session confirmed its end in time"); });
+}
 
 caf::actor_system& runtime::system() { return *impl_->sys; }
 
@@ -122,7 +143,7 @@ void runtime::stop() {
   if (!impl_->sys) return;
   for (auto& c : connectors_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   connectors_.clear();
-  for (auto* a : {&builder_, &registry_, &worker_, &watchdog_, &persister_}) {
+  for (auto* a : {&gate_, &builder_, &registry_, &worker_, &watchdog_, &persister_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }

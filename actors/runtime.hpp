@@ -3,6 +3,7 @@
 // them in the order CAF needs.
 #pragma once
 
+#include <chrono>
 #include <caf/actor.hpp>
 
 #include <memory>
@@ -38,6 +39,9 @@ class runtime {
 
   // Sends exit to every long-lived actor and destroys the system; idempotent.
   void stop();
+  // Shutdown, before HTTP stops: running sessions end `interrupted` in the store and for their
+  // clients, their sequences are cancelled. Waits at most `budget`.
+  void interrupt_sessions(std::chrono::milliseconds budget);
 
  private:
   struct impl;
@@ -46,7 +50,7 @@ class runtime {
   service_metrics metrics_;
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
-  caf::actor persister_, watchdog_, worker_, registry_, builder_;
+  caf::actor persister_, watchdog_, worker_, registry_, builder_, gate_;
   std::vector<caf::actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
 };
 

@@ -318,6 +318,22 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
         return info(self);
       },
       [=](vl_info_atom) -> session_info { return info(self); },
+      [=](vl_interrupt_atom) -> caf::result<bool> {
+        // Shutdown: a running session ends `interrupted` now, in the store and for its clients,
+        // instead of being found running (and closed) at the next start.
+        auto& s = self->state;
+        if (is_terminal(info(self).state)) return true;
+        if (s.cfg.worker && s.admitted) self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
+        stream_event ev;
+        ev.finish_reason = "interrupted";
+        on_worker_event(self, std::move(ev));
+        if (!s.cfg.persister) return true;
+        // The persister answers in order: once this metadata write is done, so is the last event.
+        auto rp = self->make_response_promise<bool>();
+        self->request(s.cfg.persister, s.cfg.store_timeout, vl_persist_atom::value, info(self))
+            .then([rp](bool ok) mutable { rp.deliver(ok); }, [rp](const caf::error&) mutable { rp.deliver(false); });
+        return rp;
+      },
       [=](vl_expire_atom, uint64_t epoch) {
         if (epoch == self->state.linger_epoch && self->state.subs.empty() && is_terminal(info(self).state))
           self->quit();

@@ -43,6 +43,7 @@ struct session_config {
 //   (vl_unsubscribe_atom, sink_ptr)             the client went away
 //   (vl_cancel_atom, string reason)  -> session_info   cancel if still queued/running (idempotent)
 //   (vl_info_atom)                   -> session_info
+//   (vl_interrupt_atom)              -> bool  shutdown: end `interrupted` (stored, then answered)
 // Messages it sends:
 //   worker:    (vl_admit_atom, generation_job, actor self), (vl_cancel_atom, string session_id)
 //   persister: (vl_persist_atom, session_info) -> bool, (vl_persist_atom, string id, stream_event),

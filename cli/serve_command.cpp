@@ -1,9 +1,12 @@
 // `vlserve serve`: configuration, logging, actors, HTTP; runs until SIGINT/SIGTERM.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "actors/runtime.hpp"
 #include "cli/commands.hpp"
@@ -14,7 +17,10 @@
 #include "http/server.hpp"
 
 namespace vlserve::cli {
+
 namespace {
+// SIGTERM to exit, streams running or not (orchestrators send SIGKILL after their grace period).
+constexpr auto kShutdownBudget = std::chrono::milliseconds(4500);
 
 // Blocks the stop signals in this thread before any other thread exists, so every thread
 // inherits the mask and sigwait() below is the only receiver.
@@ -72,8 +78,21 @@ int serve_command(std::vector<std::string> args) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-  // Order matters (stack-notes §3): stop HTTP first so no handler sends to actors, then actors.
+  const auto deadline = std::chrono::steady_clock::now() + kShutdownBudget;
+  // Running sessions end `interrupted` first, in the store and for their clients, while HTTP can
+  // still carry that last event; then HTTP stops so no handler sends to actors; then the actors.
+  rt.interrupt_sessions(std::chrono::milliseconds(2500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the reactor writes the last events
   srv.shutdown();
+  // The engine may be inside a step of several seconds (a long prompt chunk). Everything a client
+  // was promised is stored and LMDB is crash-safe, so past the budget the process exits at once.
+  std::thread([deadline] {
+    std::this_thread::sleep_until(deadline);
+    spdlog::warn("shutdown: the engine step is still running after {} s; exiting without waiting for it",
+                 std::chrono::duration_cast<std::chrono::seconds>(kShutdownBudget).count());
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }).detach();
   rt.stop();
   spdlog::info("bye");
   return 0;

@@ -51,6 +51,7 @@ struct settings {
   uint16_t cluster_port = 0;         // 0 = this node takes no work from peers
   std::string cluster_host = "127.0.0.1";  // address the cluster port binds
   std::vector<std::string> cluster_peers;  // host:port of worker nodes this node sends work to
+  std::string cluster_secret;              // shared by every node; required for a cluster
   std::string log_level = "info";
   log_format log_fmt = log_format::text;
 };

@@ -295,6 +295,14 @@ std::vector<variable> make_table() {
         for (const auto& p : s.cluster_peers) out += (out.empty() ? "" : ",") + p;
         return out;
       });
+  add("CLUSTER_SECRET", "Shared secret every node of a cluster proves before it is let in (16+ characters; required with CLUSTER_PORT or CLUSTER_PEERS; never logged)",
+      true,
+      [](const std::string& v, settings& s) {
+        if (!v.empty() && v.size() < 16)
+          throw config_error("CLUSTER_SECRET must be at least 16 characters (e.g. openssl rand -hex 32)");
+        s.cluster_secret = v;
+      },
+      [](const settings& s) { return s.cluster_secret; });
   add("LOG_LEVEL", "trace, debug, info, warn, error or off", false,
       [](const std::string& v, settings& s) {
         s.log_level = parse_choice("LOG_LEVEL", v, {"trace", "debug", "info", "warn", "error", "off"});

@@ -29,6 +29,10 @@ api_error model_not_ready(std::string message) {
   return {503, std::move(message), "service_unavailable", "", "model_not_ready"};
 }
 
+api_error method_not_allowed(std::string message) {
+  return {405, std::move(message), "invalid_request_error", "", "method_not_allowed"};
+}
+
 api_error queue_full(std::string message) {
   return {429, std::move(message), "rate_limit_error", "", "queue_full"};
 }

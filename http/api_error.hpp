@@ -21,6 +21,8 @@ api_error model_not_found(const std::string& model, const std::string& served);
 api_error unauthorized(std::string message);
 api_error payload_too_large(std::string message);
 api_error model_not_ready(std::string message);
+// 405 method_not_allowed (the reply adds Allow).
+api_error method_not_allowed(std::string message);
 // 429 queue_full: MAX_QUEUED requests already wait (the reply adds Retry-After).
 api_error queue_full(std::string message);
 api_error internal_error(std::string message);

@@ -7,7 +7,13 @@
 namespace vlserve::http {
 
 raw_reply::raw_reply(const std::shared_ptr<Pistache::Tcp::Peer>& peer, actors::service_metrics& metrics)
-    : peer_(peer), metrics_(metrics), peer_id_(peer->getID()) {}
+    : peer_(peer), metrics_(metrics), peer_id_(peer->getID()) {
+  // Made on the reactor thread, by a handler that returns before the reply is written. Pistache's
+  // idle checker would count the connection's request timers from that return and cut the reply
+  // after the (short) header timeout; an idle-marked peer is only subject to the keep-alive
+  // timeout, which the server sets long (stack-notes §2).
+  peer->setIdle(true);
+}
 
 void raw_reply::write(const std::string& bytes) {
   // A failed write is swallowed by Pistache and its promise never settles: never wait on it.

@@ -15,5 +15,7 @@ void add_session_routes(Pistache::Rest::Router& router, route_context& ctx);
 void add_info_routes(Pistache::Rest::Router& router, route_context& ctx);
 // POST /tokenize, POST /detokenize
 void add_tokenize_routes(Pistache::Rest::Router& router, route_context& ctx);
+// 405 JSON (with Allow) for every other method on the paths above
+void add_method_not_allowed(Pistache::Rest::Router& router, route_context& ctx);
 
 }  // namespace vlserve::http

@@ -22,6 +22,10 @@ using namespace Pistache;
 
 namespace {
 constexpr size_t kHeaderAllowance = 256u << 10;  // room for the request line and headers
+// A client gets this long to finish its request line and headers, and this long for its body;
+// after that Pistache answers 408 and closes (it used to wait 24 h for a malformed request).
+constexpr auto kHeaderTimeout = std::chrono::seconds(10);
+constexpr auto kBodyTimeout = std::chrono::seconds(120);
 
 bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
@@ -50,16 +54,19 @@ void server::start() {
   auto& d = *impl_;
   Address addr(d.settings.host, Port(d.settings.port));
   d.endpoint = std::make_unique<Http::Endpoint>(addr);
-  // Streams may run for hours: Pistache's default 60 s header/body timeouts would cut them with a
-  // 408 (stack-notes §2), and its 4 KiB request cap would refuse any image. Pistache's own cap
-  // counts the request line and headers and answers a plain-text 413, so it sits above
-  // MAX_REQUEST_BYTES and the chat route answers the JSON 413 for bodies in between.
+  // Streams may run for hours. Pistache's header/body timers would cut them with a 408 once the
+  // handler has returned (stack-notes §2), so every deferred reply marks its connection idle
+  // (raw_reply): only the keep-alive timeout applies to it, and that one is a day. The header and
+  // body timers then only bound requests that are still arriving. Its 4 KiB request cap would
+  // refuse any image; its own cap counts the request line and headers and answers a plain-text
+  // 413, so it sits above MAX_REQUEST_BYTES and the chat route answers the JSON 413 in between.
   auto opts = Http::Endpoint::options()
                   .threads(1)
                   .flags(Tcp::Options::ReuseAddr)
                   .maxRequestSize(size_t(d.settings.max_request_bytes) + kHeaderAllowance)
-                  .headerTimeout(std::chrono::hours(24))
-                  .bodyTimeout(std::chrono::hours(24));
+                  .headerTimeout(kHeaderTimeout)
+                  .bodyTimeout(kBodyTimeout)
+                  .keepaliveTimeout(std::chrono::hours(24));
   d.endpoint->init(opts);
 
   d.ctx.chat_reader = spawn_chat_reader(d.rt.system(), d.ctx);
@@ -68,6 +75,7 @@ void server::start() {
   add_chat_routes(d.router, d.ctx);
   add_session_routes(d.router, d.ctx);
   add_tokenize_routes(d.router, d.ctx);
+  add_method_not_allowed(d.router, d.ctx);
   d.router.addNotFoundHandler([this](const Rest::Request& req, Http::ResponseWriter w) {
     send_error(w,
                not_found("Unknown route: " + std::string(Http::methodString(req.method())) + " " + req.resource()),

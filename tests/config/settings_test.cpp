@@ -50,6 +50,7 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 3600);
   EXPECT_EQ(s.max_batch, 8);
   EXPECT_EQ(s.max_queued, 64);
+  EXPECT_EQ(s.cluster_secret, "");
   EXPECT_EQ(s.max_context, 16384);
   EXPECT_TRUE(s.media_allow_remote);
   EXPECT_FALSE(s.media_allow_private);
@@ -83,6 +84,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"CANCEL_AFTER_DISCONNECT_SECONDS", "0"},
                                {"MAX_BATCH", "16"},
                                {"MAX_QUEUED", "0"},
+                               {"CLUSTER_SECRET", "0123456789abcdef-team"},
                                {"MAX_CONTEXT", "4096"},
                                {"MEDIA_ALLOW_REMOTE", "0"},
                                {"MEDIA_ALLOW_PRIVATE", "1"},
@@ -119,6 +121,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.cancel_after_disconnect_seconds, 0);
   EXPECT_EQ(s.max_batch, 16);
   EXPECT_EQ(s.max_queued, 0);
+  EXPECT_EQ(s.cluster_secret, "0123456789abcdef-team");
   EXPECT_EQ(s.max_context, 4096);
   EXPECT_FALSE(s.media_allow_remote);
   EXPECT_TRUE(s.media_allow_private);
@@ -212,7 +215,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 40u);
+  EXPECT_EQ(variables().size(), 41u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {
@@ -231,11 +234,18 @@ TEST(Settings, FlagsAreTakenOutOfArguments) {
   EXPECT_THROW(take_config_flags(dangling), config_error);
 }
 
+TEST(Settings, AShortClusterSecretIsRefusedWithoutEchoingIt) {
+  const std::string msg = error_for("CLUSTER_SECRET", "too-short-123");
+  EXPECT_NE(msg.find("CLUSTER_SECRET must be at least 16 characters"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("too-short-123"), std::string::npos) << msg;
+}
+
 TEST(Settings, DescribeRedactsSecrets) {
-  const settings s = load_env({{"HF_TOKEN", "hf_secret_value"}});
+  const settings s = load_env({{"HF_TOKEN", "hf_secret_value"}, {"CLUSTER_SECRET", "cluster-secret-value-123"}});
   bool saw_token_line = false;
   for (const auto& line : describe(s)) {
     EXPECT_EQ(line.find("hf_secret_value"), std::string::npos);
+    EXPECT_EQ(line.find("cluster-secret-value-123"), std::string::npos);
     if (line.rfind("HF_TOKEN=", 0) == 0) {
       saw_token_line = true;
       EXPECT_EQ(line, "HF_TOKEN=<redacted>");

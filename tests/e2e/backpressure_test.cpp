@@ -1,12 +1,18 @@
 // Backpressure and a reactor that only moves bytes, through the real server: beyond MAX_BATCH +
 // MAX_QUEUED a request gets 429 with Retry-After; a queued stream has its headers and a keep-alive
-// comment at once; /health stays fast while a huge prompt is parsed and tokenised.
+// comment at once; /health stays fast while a huge prompt is parsed and tokenised; unfinished
+// requests are cut after the header timeout while long replies are not.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "config/json.hpp"
 #include "tests/e2e/e2e_server.hpp"
@@ -97,3 +103,61 @@ TEST(Backpressure, HealthAnswersWhileAHugePromptIsRead) {
 }
 
 }  // namespace
+
+namespace {
+
+// A raw connection that sends `bytes` and returns what comes back until the server closes it.
+std::string send_and_read_to_close(uint16_t port, const std::string& bytes, int timeout_s, double* took_s) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+  timeval tv{timeout_s, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const auto t0 = std::chrono::steady_clock::now();
+  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  std::string got;
+  char buf[4096];
+  while (true) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, size_t(n));
+  }
+  *took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(fd);
+  return got;
+}
+
+}  // namespace
+
+// A client that never finishes its headers (or sends garbage) is answered and closed after the
+// 10 s header timeout, not held for a day; replies that take longer than that are not cut.
+TEST(Backpressure, UnfinishedHeadersAreCutAfterTheHeaderTimeout) {
+  e2e_server server(fresh_dir("header_timeout_db"), {}, "header_timeout.log");
+  double took = 0;
+  const auto got = send_and_read_to_close(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n", 30, &took);
+  EXPECT_GE(took, 8.0);
+  EXPECT_LT(took, 16.0) << got;
+  EXPECT_EQ(got.rfind("HTTP/1.1 408", 0), 0u) << got;
+  EXPECT_EQ(http_request(server.port(), "GET", "/health").status, 200);
+}
+
+TEST(Backpressure, RepliesLongerThanTheHeaderTimeoutAreNotCut) {
+  e2e_server server(fresh_dir("long_reply_db"), {{"MAX_BATCH", "1"}}, "long_reply.log");
+  sse_stream running(server.port(), "POST", "/v1/chat/completions", endless("long-runner", 8000));
+  std::vector<sse_event> events{running.next().value()};
+  http_response waited;
+  std::thread json([&] {
+    waited = http_request(server.port(), "POST", "/v1/chat/completions",
+                          R"({"messages":[{"role":"user","content":"hi"}],"max_tokens":3})", {}, 60000);
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(12));  // past the 10 s header timeout
+  EXPECT_EQ(http_request(server.port(), "POST", "/v1/cancel/long-runner").status, 200);
+  json.join();
+  EXPECT_EQ(waited.status, 200) << waited.body;
+  for (auto& e : running.rest(20000)) events.push_back(std::move(e));
+  EXPECT_EQ(stream_problem(events, false), "");
+  EXPECT_EQ(view_chunk(events[events.size() - 2].data).finish_reason, "cancelled");
+}

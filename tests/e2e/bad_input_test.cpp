@@ -56,6 +56,9 @@ std::vector<bad_case> cases() {
        "invalid_request_error", "stream"},
       {"body over MAX_REQUEST_BYTES", "POST", "/v1/chat/completions",
        R"({"messages":[{"role":"user","content":")" + big_content + "\"}]}", {}, 413, "invalid_request_error", ""},
+      {"GET on the chat route", "GET", "/v1/chat/completions", "", {}, 405, "invalid_request_error", ""},
+      {"DELETE on a session", "DELETE", "/v1/sessions/long-1", "", {}, 405, "invalid_request_error", ""},
+      {"PUT on health", "PUT", "/health", "{}", {}, 405, "invalid_request_error", ""},
       {"bad Last-Event-ID header", "POST", "/v1/chat/completions", "{}", {{"Last-Event-ID", "no-index"}}, 400,
        "invalid_request_error", "last_event_id"},
       {"bad last_event_id query", "POST", "/v1/chat/completions?last_event_id=abc:x", "{}", {}, 400,
@@ -94,6 +97,7 @@ TEST(BadInput, EveryBadRequestGetsItsErrorWhileAStreamRuns) {
     SCOPED_TRACE(c.what);
     const auto r = http_request(server.port(), c.method, c.path, c.body, c.headers);
     EXPECT_EQ(r.status, c.status) << r.body;
+    if (c.status == 405) EXPECT_EQ(r.headers.count("allow"), 1u) << "405 names the allowed methods";
     EXPECT_EQ(r.headers.count("content-type") ? r.headers.at("content-type") : "", "application/json");
     rapidjson::Document d;
     d.Parse(r.body.c_str());

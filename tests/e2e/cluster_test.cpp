@@ -21,6 +21,8 @@ using namespace vlserve::testing;
 
 namespace {
 
+constexpr const char* kSecret = "e2e-cluster-secret-0123456789";
+
 std::string greedy_text(int max_tokens, bool stream, const std::string& session_id = {}) {
   auto body = with_field(fixture_request("text_single"), "max_tokens", std::to_string(max_tokens));
   body = with_field(body, "temperature", "0");
@@ -32,24 +34,32 @@ std::string greedy_text(int max_tokens, bool stream, const std::string& session_
 class Cluster : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const uint16_t port_b = free_port(), port_c = free_port();
+    const uint16_t port_b = free_port(), port_c = free_port(), port_d = free_port();
     node_b_ = new e2e_server(fresh_dir("cluster_b_db"),
-                             {{"CLUSTER_PORT", std::to_string(port_b)}, {"CLUSTER_HOST", "127.0.0.1"}},
+                             {{"CLUSTER_PORT", std::to_string(port_b)}, {"CLUSTER_HOST", "127.0.0.1"},
+                              {"CLUSTER_SECRET", kSecret}},
                              "cluster_b.log");
     // Same weights and tokenizer, another config.json: a different model as far as A can tell.
     const std::string other_model = fresh_dir("cluster_c_model") + "/model";
     std::filesystem::copy(fixtures_dir() + "/qwen3vl-tiny/model", other_model);
     std::ofstream(other_model + "/config.json", std::ios::app) << "\n";
     node_c_ = new e2e_server(fresh_dir("cluster_c_db"),
-                             {{"CLUSTER_PORT", std::to_string(port_c)}, {"MODEL_REPO_ID", other_model}},
+                             {{"CLUSTER_PORT", std::to_string(port_c)}, {"MODEL_REPO_ID", other_model},
+                              {"CLUSTER_SECRET", kSecret}},
                              "cluster_c.log");
+    // D serves the same model but was given another secret: it must not let A in.
+    node_d_ = new e2e_server(fresh_dir("cluster_d_db"),
+                             {{"CLUSTER_PORT", std::to_string(port_d)}, {"CLUSTER_SECRET", "another-secret-0123456789"}},
+                             "cluster_d.log");
     node_a_ = new e2e_server(fresh_dir("cluster_a_db"),
                              {{"CLUSTER_PEERS", "127.0.0.1:" + std::to_string(port_b) + ",127.0.0.1:" +
-                                                    std::to_string(port_c)}},
+                                                    std::to_string(port_c) + ",127.0.0.1:" + std::to_string(port_d)},
+                              {"CLUSTER_SECRET", kSecret}},
                              "cluster_a.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while ((metric(node_a_->port(), "vlserve_cluster_peers") < 1 ||
-            node_a_->log().find("serves a different model") == std::string::npos) &&
+            node_a_->log().find("serves a different model") == std::string::npos ||
+            node_d_->log().find("wrong CLUSTER_SECRET") == std::string::npos) &&
            std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -57,18 +67,28 @@ class Cluster : public ::testing::Test {
     delete node_a_;
     delete node_b_;
     delete node_c_;
+    delete node_d_;
   }
   static e2e_server* node_a_;
   static e2e_server* node_b_;
   static e2e_server* node_c_;
+  static e2e_server* node_d_;
 };
 e2e_server* Cluster::node_a_ = nullptr;
 e2e_server* Cluster::node_b_ = nullptr;
 e2e_server* Cluster::node_c_ = nullptr;
+e2e_server* Cluster::node_d_ = nullptr;
 
 TEST_F(Cluster, APeerServingAnotherModelIsRefused) {
   EXPECT_NE(node_a_->log().find("serves a different model"), std::string::npos) << node_a_->log();
   EXPECT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1);  // B only
+}
+
+TEST_F(Cluster, APeerWithAnotherSecretIsRefused) {
+  EXPECT_NE(node_d_->log().find("wrong CLUSTER_SECRET"), std::string::npos) << node_d_->log();
+  EXPECT_NE(node_a_->log().find("check that both use the same CLUSTER_SECRET"), std::string::npos);
+  EXPECT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1) << "only B may join";
+  EXPECT_EQ(node_a_->log().find(kSecret), std::string::npos) << "the secret reached the log";
 }
 
 TEST_F(Cluster, IdleNodesTakeTurnsWithTheSameGreedyOutput) {

@@ -1,0 +1,52 @@
+// The door of a node's cluster port. CAF's middleman lets any TCP client talk to what a node
+// publishes, so the node publishes this gate instead of its model worker: a peer first proves it
+// knows CLUSTER_SECRET (an HMAC-SHA256 over a fresh nonce and its own CAF node id, compared in
+// constant time), and only then gets the worker's handle; the worker in turn serves only nodes
+// the gate has let in (`cluster_members`), so a client that skips the gate and guesses the
+// worker's actor id is ignored too. The secret never crosses the wire and is never logged.
+// This authenticates peers; it does not encrypt: the README says to keep the port on a private
+// network.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/node_id.hpp>
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace vlserve::actors {
+
+// Nodes that passed the gate; read by the worker on every remote message.
+class cluster_members {
+ public:
+  void admit(const caf::node_id& node);
+  bool contains(const caf::node_id& node) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::set<caf::node_id> nodes_;
+};
+
+// What a peer sends back for `nonce`: hex HMAC-SHA256(secret, "vlserve-cluster-v1|" nonce "|" node).
+std::string cluster_proof(const std::string& secret, const std::string& nonce, const caf::node_id& node);
+
+struct cluster_gate_config {
+  std::string secret;
+  caf::actor worker;
+  std::shared_ptr<cluster_members> members;
+};
+
+// Messages it handles:
+//   (vl_challenge_atom)              -> string nonce (one outstanding per node, 30 s)
+//   (vl_hello_atom, string proof)    -> actor worker, or an error for a wrong or missing proof
+caf::actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg);
+
+// The joining side: asks `gate` for a nonce, proves the secret, returns the peer's worker (or null
+// with `why` set). Blocking: call it from a detached actor.
+caf::actor pass_cluster_gate(caf::actor_system& sys, const caf::actor& gate, const std::string& secret,
+                             std::string& why);
+
+}  // namespace vlserve::actors

@@ -1,0 +1,131 @@
+// The cluster port against a hand-written CAF client, as an attacker or a broken peer would use it:
+// without CLUSTER_SECRET the node's gate gives nothing away and takes no job; with it, a job
+// carrying token id 999999999 is refused alone (400) while an HTTP stream on that node finishes.
+#include <gtest/gtest.h>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <chrono>
+#include <future>
+
+#include "actors/atoms.hpp"
+#include "actors/cluster_gate.hpp"
+#include "actors/messages.hpp"
+#include "actors/remote_job.hpp"
+#include "tests/e2e/e2e_server.hpp"
+#include "tests/support/http_client.hpp"
+
+using namespace vlserve::testing;
+namespace actors = vlserve::actors;
+
+namespace {
+
+constexpr const char* kSecret = "e2e-cluster-secret-0123456789";
+
+struct client_config : caf::actor_system_config {
+  client_config() {
+    load<caf::io::middleman>();
+    add_message_type<actors::remote_job>("vl_remote_job");
+    add_message_type<actors::stream_event>("stream_event");
+  }
+};
+
+class ClusterAuth : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = free_port();
+    node_ = std::make_unique<e2e_server>(fresh_dir("cluster_auth_db"),
+                                         std::map<std::string, std::string>{{"CLUSTER_PORT", std::to_string(port_)},
+                                                                            {"CLUSTER_SECRET", kSecret}},
+                                         "cluster_auth.log");
+    sys_ = std::make_unique<caf::actor_system>(cfg_);
+    auto gate = sys_->middleman().remote_actor("127.0.0.1", port_);
+    ASSERT_TRUE(gate) << sys_->render(gate.error());
+    gate_ = *gate;
+  }
+  void TearDown() override {
+    gate_ = nullptr;
+    sys_.reset();
+  }
+  uint16_t port_ = 0;
+  std::unique_ptr<e2e_server> node_;
+  client_config cfg_;
+  std::unique_ptr<caf::actor_system> sys_;
+  caf::actor gate_;
+};
+
+// A stand-in for a peer's session: records what the worker sends back.
+struct recorded {
+  std::promise<actors::stream_event> final_event;
+};
+
+caf::behavior recording_session(caf::event_based_actor* self, std::shared_ptr<recorded> out) {
+  return {
+      [=](actors::vl_event_atom, const actors::stream_event& ev) {
+        if (!ev.finish_reason.empty()) {
+          out->final_event.set_value(ev);
+          self->quit();
+        }
+      },
+      [](actors::vl_queued_atom) {},
+  };
+}
+
+}  // namespace
+
+TEST_F(ClusterAuth, WithoutTheSecretTheGateGivesNothingAway) {
+  std::string why;
+  EXPECT_FALSE(actors::pass_cluster_gate(*sys_, gate_, "not-the-secret-at-all", why));
+  EXPECT_NE(why.find("wrong cluster secret"), std::string::npos) << why;
+  caf::scoped_actor self{*sys_};
+  // A proof with no challenge before it, and a job sent to the gate itself: both refused.
+  bool refused = false;
+  self->request(gate_, std::chrono::seconds(5), actors::vl_hello_atom::value, std::string(64, '0'))
+      .receive([&](const caf::actor&) {}, [&](const caf::error&) { refused = true; });
+  EXPECT_TRUE(refused);
+  actors::remote_job job;
+  job.session_id = "forged";
+  job.prompt_ids = {1, 2, 3};
+  job.max_tokens = 2;
+  refused = false;
+  self->request(gate_, std::chrono::seconds(5), actors::vl_admit_atom::value, job, caf::actor{})
+      .receive([&]() {}, [&](const caf::error&) { refused = true; });
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(metric(node_->port(), "vlserve_steps_total"), 0) << "the node generated for a forged peer";
+  EXPECT_NE(node_->log().find("wrong CLUSTER_SECRET"), std::string::npos);
+  EXPECT_EQ(node_->log().find(kSecret), std::string::npos) << "the secret reached the log";
+}
+
+TEST_F(ClusterAuth, ABadJobFromAMemberIsRefusedAloneWhileAStreamFinishes) {
+  std::string why;
+  const caf::actor worker = actors::pass_cluster_gate(*sys_, gate_, kSecret, why);
+  ASSERT_TRUE(worker) << why;
+
+  const std::string body =
+      R"({"messages":[{"role":"user","content":"Write a long story."}],"max_tokens":300,"temperature":0,)"
+      R"("stream":true,"logit_bias":{"151643":-100,"151645":-100},"session_id":"beside"})";
+  sse_stream stream(node_->port(), "POST", "/v1/chat/completions", body);
+  ASSERT_EQ(stream.status(), 200);
+  std::vector<sse_event> events{stream.next().value()};
+
+  actors::remote_job job;
+  job.session_id = "peer-bad-token";
+  job.prompt_ids = {151644, 999999999, 198};
+  job.max_tokens = 4;
+  job.temperature = 0;
+  auto out = std::make_shared<recorded>();
+  auto result = out->final_event.get_future();
+  auto session = sys_->spawn(recording_session, out);
+  // As a peer's session would: from a named sender on the node that passed the gate.
+  caf::scoped_actor self{*sys_};
+  self->send(worker, actors::vl_admit_atom::value, job, session);
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  const auto ev = result.get();
+  EXPECT_EQ(ev.finish_reason, "error");
+  EXPECT_EQ(ev.error_status, 400);
+  EXPECT_NE(ev.error_message.find("outside the vocabulary"), std::string::npos) << ev.error_message;
+
+  for (auto& e : stream.rest(30000)) events.push_back(std::move(e));
+  EXPECT_EQ(stream_problem(events, false), "");
+  EXPECT_EQ(view_chunk(events[events.size() - 2].data).finish_reason, "length");
+}
