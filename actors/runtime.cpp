@@ -97,6 +97,15 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   auto members = std::make_shared<cluster_members>();
   if (s.cluster_port > 0) worker_cfg.members = members;
   worker_ = spawn_model_worker(sys, std::move(worker_cfg), {&state_, &metrics_, &assets_});
+  // Supervision: a worker that fails (an exception out of a step) is reported on /health as an
+  // error, so new requests get 503; its sessions see it go down and end with an error event.
+  worker_->attach_functor([state = &state_, stopping = stopping_, name = config::served_model_name(s)](
+                              const caf::error& reason) {
+    if (stopping->load()) return;
+    const std::string why = "the model worker stopped (" + caf::to_string(reason) + "); restart the server";
+    spdlog::error("{}", why);
+    state->set({model_phase::error, why, 0.0, name});
+  });
   registry_config rc;
   rc.worker = worker_;
   rc.persister = persister_;
@@ -141,6 +150,7 @@ caf::actor_system& runtime::system() { return *impl_->sys; }
 
 void runtime::stop() {
   if (!impl_->sys) return;
+  stopping_->store(true);
   for (auto& c : connectors_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   connectors_.clear();
   for (auto* a : {&gate_, &builder_, &registry_, &worker_, &watchdog_, &persister_}) {

@@ -3,6 +3,7 @@
 // them in the order CAF needs.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <caf/actor.hpp>
 
@@ -51,6 +52,7 @@ class runtime {
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
   caf::actor persister_, watchdog_, worker_, registry_, builder_, gate_;
+  std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
   std::vector<caf::actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
 };
 

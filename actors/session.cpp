@@ -222,12 +222,13 @@ void admit(session_ptr self, generation_job job) {
   if (is_terminal(info(self).state)) return;  // cancelled while its metadata was being stored
   s.admitted = true;
   const auto me = caf::actor_cast<caf::actor>(self);
+  // Losing the worker (it failed, or its node went away) ends the session with an error event
+  // instead of leaving it `running` forever.
+  self->monitor(s.cfg.worker);
   if (s.cfg.worker.node() == self->node()) {
     self->send(s.cfg.worker, vl_admit_atom::value, std::move(job), me);
   } else {
-    // A worker on another node: the job crosses the network in its serialisable form, and
-    // losing that node ends the session with an error instead of leaving it hanging.
-    self->monitor(s.cfg.worker);
+    // A worker on another node: the job crosses the network in its serialisable form.
     self->send(s.cfg.worker, vl_admit_atom::value, to_remote(job), me);
   }
   report_clients(self);
@@ -257,12 +258,15 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
   if (st.log_complete) arm_linger(self);
   self->set_down_handler([=](const caf::down_msg& dm) {
     if (dm.source != self->state.cfg.worker || is_terminal(info(self).state)) return;
-    spdlog::warn("session {}: its worker node went away", info(self).id);
+    const bool remote = dm.source.node() != self->node();
+    spdlog::warn("session {}: its {} went away ({})", info(self).id, remote ? "worker node" : "model worker",
+                 self->system().render(dm.reason));
     stream_event ev;
     ev.finish_reason = "error";
-    ev.error_status = 502;
+    ev.error_status = remote ? 502 : 500;
     ev.error_type = "server_error";
-    ev.error_message = "the cluster node generating this completion went away";
+    ev.error_message = remote ? "the cluster node generating this completion went away"
+                              : "the model worker failed while generating this completion; see GET /health";
     on_worker_event(self, std::move(ev));
   });
   return {

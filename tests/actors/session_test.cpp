@@ -333,3 +333,21 @@ TEST_F(session_fixture, ACancelWhileTheMetadataIsStoredEndsTheSessionWithoutGene
   EXPECT_EQ(sink->closes(), 1);
   caf::anon_send_exit(sc.persister, caf::exit_reason::user_shutdown);
 }
+
+// Supervision: the worker fails mid-stream (here killed; in production an exception out of a
+// step). The session, which monitors it, ends with an error event instead of staying running.
+TEST_F(session_fixture, AWorkerThatFailsMidStreamEndsTheSessionWithAnError) {
+  start();
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  emit(text_event("a"));
+  caf::anon_send_exit(worker, caf::exit_reason::kill);
+  sched->run();
+  const auto events = sink->events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].finish_reason, "error");
+  EXPECT_EQ(events[1].error_status, 500);
+  EXPECT_NE(events[1].error_message.find("model worker failed"), std::string::npos);
+  EXPECT_TRUE(events[1].final);
+  EXPECT_EQ(sink->closes(), 1);
+}
