@@ -15,5 +15,7 @@ void add_session_routes(Pistache::Rest::Router& router, route_context& ctx);
 void add_info_routes(Pistache::Rest::Router& router, route_context& ctx);
 // POST /tokenize, POST /detokenize
 void add_tokenize_routes(Pistache::Rest::Router& router, route_context& ctx);
+// GET / and the chat page's files (ui/), unless UI=0
+void add_ui_routes(Pistache::Rest::Router& router, route_context& ctx);
 
 }  // namespace vlserve::http

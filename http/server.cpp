@@ -66,6 +66,7 @@ void server::start() {
   add_chat_routes(d.router, d.ctx);
   add_session_routes(d.router, d.ctx);
   add_tokenize_routes(d.router, d.ctx);
+  add_ui_routes(d.router, d.ctx);
   d.router.addNotFoundHandler([this](const Rest::Request& req, Http::ResponseWriter w) {
     send_error(w,
                not_found("Unknown route: " + std::string(Http::methodString(req.method())) + " " + req.resource()),
