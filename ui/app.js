@@ -205,7 +205,11 @@ function renderAssistant(conv, msg) {
   const summary = el('summary', '', 'Thinking');
   const reasoning = el('div', 'reasoning');
   thinking.append(summary, reasoning);
-  thinking.open = msg.state === 'streaming';
+  // Open while the model reasons, folded once the answer starts, unless the reader chose.
+  thinking.open = msg.state === 'streaming' && !msg.answer;
+  summary.addEventListener('click', () => {
+    views.get(msg).userToggled = true;
+  });
   const answer = el('div', 'answer markdown');
   const status = el('p', 'turn-status');
   status.setAttribute('role', 'status');
@@ -238,6 +242,7 @@ function draw(msg) {
   v.thinking.hidden = !msg.reasoning;
   if (v.reasoning.textContent !== msg.reasoning) v.reasoning.textContent = msg.reasoning;
   v.summary.textContent = msg.state === 'streaming' && !msg.answer ? 'Thinking…' : 'Thinking';
+  if (msg.answer && v.thinking.open && !v.userToggled) v.thinking.open = false;
   if (v.drawn !== msg.answer) {
     v.answer.replaceChildren(renderMarkdown(msg.answer));
     v.drawn = msg.answer;
