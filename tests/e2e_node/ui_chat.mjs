@@ -4,6 +4,7 @@
 // answer is compared with the server's stored event log: no gap, no duplicate.
 // Usage: node ui_chat.mjs [case-name-filter]. Exits 77 (skipped) without Chromium or playwright-core.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   chromiumMissing, configure, freePort, launchBrowser, makePng, sendMessage, startProxy, startServer,
@@ -149,7 +150,11 @@ test('text turn: reasoning in the thinking pane, answer rendered, stats shown', 
   assert.match(seen.stats, /40 tokens/);
   const log = await assertMatchesLog(page, mainPort, seen);
   assert.equal(log.finish, 'length');
-  assert.equal(await page.locator('article.assistant details.thinking').count(), 1);
+  const pane = page.locator('article.assistant details.thinking');
+  assert.equal(await pane.count(), 1);
+  assert.equal(await pane.evaluate((d) => d.open), false, 'the thinking pane folds once the answer starts');
+  await pane.locator('summary').click();
+  assert.equal(await pane.evaluate((d) => d.open), true);
   assert.match(await page.locator('article.user').textContent(), /Hello there/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -168,6 +173,76 @@ test('image turn: file picker, thumbnail, image sent as a data: URL', async () =
   assert.equal(src, `data:image/png;base64,${png.toString('base64')}`);
   assert.equal(await page.locator('#attachments img').count(), 0, 'the composer is cleared');
   await assertMatchesLog(page, mainPort, seen);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('video by drag and drop, image by paste: both sent, video shown as a player', async () => {
+  const { page, context, errors } = await freshPage();
+  await configure(page, { temperature: 0, maxTokens: 10, thinkingBudget: 4 });
+  const fixtures = process.env.VLSERVE_FIXTURES || path.resolve('tests', 'fixtures');
+  const video = readFileSync(path.join(fixtures, 'qwen3vl-tiny', 'media', 'clip_120x90_8fps.mp4'));
+  const png = makePng(40, 40, (x) => [255 - x * 6, 90, x * 6]);
+  const files = (name, type, bytes) => page.evaluateHandle(({ name, type, b64 }) => {
+    const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([raw], name, { type }));
+    return dt;
+  }, { name, type, b64: bytes.toString('base64') });
+  const dropped = await files('clip.mp4', 'video/mp4', video);
+  await page.dispatchEvent('main.chat', 'dragover', { dataTransfer: dropped });
+  await page.dispatchEvent('main.chat', 'drop', { dataTransfer: dropped });
+  await page.waitForSelector('#attachments video.thumb');
+  const pasted = await files('pasted.png', 'image/png', png);
+  await page.evaluate((dt) => {
+    document.getElementById('prompt').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, pasted);
+  await page.waitForSelector('#attachments img.thumb');
+  // A removed attachment is not sent.
+  const extra = await files('extra.png', 'image/png', makePng(8, 8, () => [0, 0, 0]));
+  await page.dispatchEvent('main.chat', 'drop', { dataTransfer: extra });
+  await waitFor('three attachments', async () => (await page.locator('#attachments .attachment').count()) === 3);
+  await page.click('#attachments button[aria-label="Remove extra.png"]');
+  await sendMessage(page, 'Describe the clip and the picture');
+  const seen = await finishedAnswer(page);
+  assert.equal(seen.state, 'done', seen.note);
+  assert.equal(await page.locator('article.user video.thumb').getAttribute('src'), `data:video/mp4;base64,${video.toString('base64')}`);
+  assert.equal(await page.locator('article.user img.thumb').count(), 1);
+  await assertMatchesLog(page, mainPort, seen);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('markdown: structure rendered, markup in model output stays text', async () => {
+  const { page, context, errors } = await freshPage();
+  const result = await page.evaluate(async () => {
+    const { renderMarkdown } = await import('/markdown.js');
+    const box = document.createElement('div');
+    box.append(renderMarkdown([
+      '# Title', 'Some **bold**, *italic* and `x < y` code.', '', '- one', '- two [link](https://example.com/a)',
+      '', '1. first', '2. second', '', '```js', 'let a = "<b>";', '```',
+      '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>',
+      '[bad](javascript:window.pwned=1) and ![i](x)',
+    ].join('\n')));
+    document.body.append(box);
+    await new Promise((r) => setTimeout(r, 50));
+    return {
+      pwned: window.pwned === 1,
+      tags: Array.from(box.querySelectorAll('*'), (e) => e.tagName.toLowerCase()),
+      hrefs: Array.from(box.querySelectorAll('a'), (a) => a.getAttribute('href')),
+      code: box.querySelector('pre code').textContent,
+      lang: box.querySelector('pre code').dataset.lang,
+      text: box.textContent,
+    };
+  });
+  assert.equal(result.pwned, false);
+  for (const tag of ['h3', 'strong', 'em', 'code', 'ul', 'ol', 'li', 'pre', 'a']) assert.ok(result.tags.includes(tag), tag);
+  for (const tag of ['img', 'script', 'b']) assert.ok(!result.tags.includes(tag), `no <${tag}> element`);
+  assert.deepEqual(result.hrefs, ['https://example.com/a']);
+  assert.equal(result.code, 'let a = "<b>";');
+  assert.equal(result.lang, 'js');
+  assert.match(result.text, /<script>window\.pwned=1<\/script>/);
+  assert.match(result.text, /\[bad\]\(javascript:window\.pwned=1\)/);
   assert.deepEqual(errors, []);
   await context.close();
 });
