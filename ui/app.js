@@ -107,15 +107,18 @@ ui.settings.addEventListener('keydown', (e) => {
 
 // ---- persistence ----
 
+// Saves `conv` now, or within 250 ms (at most 4 writes a second while an answer streams). The
+// record is copied when it is written, so text and last event index always match.
 function touch(conv, immediately) {
   conv.updated = Date.now();
-  clearTimeout(saveTimers.get(conv.id));
+  if (conv.deleted) return;
   const save = () => {
+    clearTimeout(saveTimers.get(conv.id));
     saveTimers.delete(conv.id);
     saveConversation(conv).catch((err) => showNotice(`Could not save the conversation in this browser: ${err}`));
   };
   if (immediately) save();
-  else saveTimers.set(conv.id, setTimeout(save, 250));
+  else if (!saveTimers.has(conv.id)) saveTimers.set(conv.id, setTimeout(save, 250));
 }
 
 // ---- sidebar ----
@@ -140,7 +143,10 @@ function renderList() {
     if (conv === current) open.setAttribute('aria-current', 'page');
     if (conv.messages.some((m) => m.state === 'streaming')) open.classList.add('running');
     const del = button('✕', 'icon conversation-delete', async () => {
-      for (const m of conv.messages) if (turns.has(m.sessionId)) turns.get(m.sessionId).abandoned = true;
+      conv.deleted = true;
+      clearTimeout(saveTimers.get(conv.id));
+      saveTimers.delete(conv.id);
+      for (const m of conv.messages) if (turns.has(m.sessionId)) turns.get(m.sessionId).abandon();
       conversations = conversations.filter((c) => c !== conv);
       await deleteConversation(conv.id);
       if (current === conv) select(conversations[0] || null);
@@ -161,6 +167,12 @@ ui.toggleSidebar.addEventListener('click', () => {
   const open = document.body.classList.toggle('sidebar-open');
   ui.toggleSidebar.setAttribute('aria-expanded', String(open));
   if (open) ui.newChat.focus();
+});
+ui.sidebar.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && document.body.classList.contains('sidebar-open')) {
+    closeSidebarOnPhone();
+    ui.toggleSidebar.focus();
+  }
 });
 ui.newChat.addEventListener('click', () => {
   select(null);
@@ -426,7 +438,7 @@ async function stream(conv, msg, timing) {
     turns.delete(msg.sessionId);
   }
   msg.phase = '';
-  if (turn.abandoned) return;
+  if (turn.abandoned || conv.deleted) return;
   touch(conv, true);
   if (current === conv) {
     draw(msg);

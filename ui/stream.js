@@ -37,11 +37,15 @@ export async function readEvents(response, onEvent) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  let carry = '';  // a '\r' ending one read may be half of a '\r\n' split across two
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return false;
-      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+      let text = carry + decoder.decode(value, { stream: true });
+      carry = text.endsWith('\r') ? '\r' : '';
+      if (carry) text = text.slice(0, -1);
+      buffer += text.replace(/\r\n?/g, '\n');
       let end;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
@@ -90,6 +94,14 @@ export class Turn {
     this.onChunk = onChunk;
     this.onState = onState;
     this.reconnects = 0;
+    this.abandoned = false;
+    this.controller = new AbortController();
+  }
+
+  // Stops following the stream (the conversation was deleted); the session itself runs on.
+  abandon() {
+    this.abandoned = true;
+    this.controller.abort();
   }
 
   accept(event) {
@@ -105,7 +117,8 @@ export class Turn {
   eventsRequest() {
     const headers = this.headers();
     if (this.lastIndex >= 0) headers['Last-Event-ID'] = `${this.sessionId}:${this.lastIndex}`;
-    return fetch(`/v1/sessions/${encodeURIComponent(this.sessionId)}/events`, { headers, cache: 'no-store' });
+    return fetch(`/v1/sessions/${encodeURIComponent(this.sessionId)}/events`,
+      { headers, cache: 'no-store', signal: this.controller.signal });
   }
 
   postRequest() {
@@ -114,6 +127,7 @@ export class Turn {
       headers: { ...this.headers(), 'Content-Type': 'application/json' },
       body: JSON.stringify(this.body),
       cache: 'no-store',
+      signal: this.controller.signal,
     });
   }
 
@@ -123,7 +137,7 @@ export class Turn {
     let attempt = 0;
     let quietSince = Date.now();
     this.onState(post ? 'connecting' : 'reconnecting');
-    for (;;) {
+    while (!this.abandoned) {
       try {
         const response = await (post ? this.postRequest() : this.eventsRequest());
         if (response.status === 200) {
@@ -147,6 +161,7 @@ export class Turn {
         }
       } catch (err) {
         if (err instanceof ApiError) throw err;
+        if (this.abandoned) return;
         // A network error, a cut-off body or a broken sequence: resume below.
       }
       // After a failed POST we cannot tell whether it arrived; the events route tells (404 = no).

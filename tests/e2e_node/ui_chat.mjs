@@ -326,12 +326,22 @@ test('reload during an answer: the conversation is in the sidebar and the answer
   await configure(page, { temperature: 0.7, maxTokens: 400, thinkingBudget: 50 });
   await sendMessage(page, 'Survive a reload');
   await streamingPast(page, 10);
+  const sid = await page.locator('article.assistant').last().getAttribute('data-session-id');
+  await waitFor('the running answer to be saved', async () => {
+    const m = await storedMessage(page, sid);
+    return m && m.lastIndex >= 0;
+  });
+  const resumedWith = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith(`/v1/sessions/${sid}/events`)) resumedWith.push(r.headers()['last-event-id'] || '');
+  });
   await page.reload();
   await page.waitForSelector('#conversation-list .conversation-open');
   assert.equal(await page.locator('#conversation-list .conversation-open').first().textContent(), 'Survive a reload');
   const seen = await finishedAnswer(page);
   assert.equal(seen.state, 'done', seen.note);
   await assertMatchesLog(page, mainPort, seen);
+  assert.match(resumedWith[0] || '', new RegExp(`^${sid}:\\d+$`), 're-attached with Last-Event-ID');
   // A second conversation, then back to the first from the sidebar.
   await page.click('#new-chat');
   await configure(page, { maxTokens: 6, thinkingBudget: 2 });
@@ -342,6 +352,11 @@ test('reload during an answer: the conversation is in the sidebar and the answer
   await page.click('#conversation-list .conversation-open:text("Survive a reload")');
   assert.match(await page.locator('article.user').first().textContent(), /Survive a reload/);
   assert.equal(await page.locator('article.assistant').last().getAttribute('data-session-id'), seen.sessionId);
+  // Deleting a conversation removes it for good.
+  await page.click('#conversation-list button[aria-label="Delete conversation “Second chat”"]');
+  await page.reload();
+  await page.waitForSelector('#conversation-list .conversation-open');
+  assert.deepEqual(await page.locator('#conversation-list .conversation-open').allTextContents(), ['Survive a reload']);
   assert.deepEqual(errors, []);
   await context.close();
 });
