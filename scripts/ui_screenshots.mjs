@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { statSync } from 'node:fs';
 import {
-  configure, freePort, launchBrowser, makePng, sendMessage, startServer, tempDir, waitFor,
+  configure, freePort, launchBrowser, makePng, removeTempDirs, sendMessage, startServer, tempDir, waitFor,
 } from '../tests/e2e_node/ui_harness.mjs';
 
 const out = path.resolve(process.argv[2] || 'docs/screenshots');
@@ -58,4 +58,5 @@ try {
 } finally {
   await browser.close();
   await server.kill('SIGTERM');
+  removeTempDirs();
 }

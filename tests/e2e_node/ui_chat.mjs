@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  chromiumMissing, configure, freePort, launchBrowser, makePng, sendMessage, startProxy, startServer,
-  storedEvents, tempDir, textOf, waitFor,
+  CHROMIUM, chromiumMissing, configure, freePort, launchBrowser, makePng, removeTempDirs, sendMessage, startProxy,
+  startServer, storedEvents, tempDir, textOf, waitFor,
 } from './ui_harness.mjs';
 
 const SKIP = 77;
 if (chromiumMissing()) {
-  console.log('SKIP: /usr/bin/chromium is missing (scripts/setup.sh installs Debian\'s chromium package)');
+  console.log(`SKIP: ${CHROMIUM} is missing (scripts/setup.sh installs Debian's chromium package)`);
   process.exit(SKIP);
 }
 try {
@@ -406,6 +406,7 @@ try {
   await proxy.close();
   for (const s of servers) await s.kill('SIGKILL').catch(() => {});
   if (failed) console.log(`server logs are under ${work} and the other vlserve-ui-* temp dirs`);
+  else removeTempDirs();
 }
 console.log(failed ? `${failed} of ${cases.length} cases failed` : 'all cases passed');
 process.exit(failed ? 1 : 0);

@@ -2,14 +2,15 @@
 // `vlserve serve` with the tiny fixture model, a loopback TCP proxy the test can cut, headless
 // Debian Chromium through playwright-core, and a small PNG encoder for test images.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
-export const CHROMIUM = '/usr/bin/chromium';
+// Debian's package; VLSERVE_CHROMIUM names another Chromium build (e.g. chromium-browser elsewhere).
+export const CHROMIUM = process.env.VLSERVE_CHROMIUM || '/usr/bin/chromium';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 
@@ -39,8 +40,16 @@ export function freePort() {
   });
 }
 
+const madeDirs = [];
 export function tempDir(name) {
-  return mkdtempSync(path.join(tmpdir(), `vlserve-ui-${name}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `vlserve-ui-${name}-`));
+  madeDirs.push(dir);
+  return dir;
+}
+
+// Removes every tempDir() (call once the servers are gone; keep them when something failed).
+export function removeTempDirs() {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 // `vlserve serve` on `port` with `db` as SESSIONS_DB_PATH, ready when it resolves.
