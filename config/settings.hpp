@@ -22,6 +22,7 @@ struct settings {
   std::vector<std::string> api_keys;  // secret: API_KEY plus API_KEY_FILE's keys; empty = no auth
   std::string api_key_file;           // where the file keys came from (a path, not a secret)
   bool protect_metrics = false;       // /health and /metrics need a key too
+  bool ui = true;                     // GET / serves the chat page (ui/)
   std::vector<std::string> cors_origins;  // browser origins allowed to call the API ("*" = any); empty = off
   int max_tokens = 256;
   double temperature = 0.7;

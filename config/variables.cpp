@@ -167,6 +167,9 @@ std::vector<variable> make_table() {
   add("PROTECT_METRICS", "1 to require an API key for /health and /metrics too (0 = open)", false,
       [](const std::string& v, settings& s) { s.protect_metrics = parse_bool("PROTECT_METRICS", v); },
       [](const settings& s) { return yes_no(s.protect_metrics); });
+  add("UI", "1 to serve the browser chat page at GET / (0 = / is a 404)", false,
+      [](const std::string& v, settings& s) { s.ui = parse_bool("UI", v); },
+      [](const settings& s) { return yes_no(s.ui); });
   add("CORS_ORIGINS", "Browser origins allowed to call the API, comma-separated, or * (empty = no CORS)", false,
       [](const std::string& v, settings& s) { s.cors_origins = parse_origins("CORS_ORIGINS", v); },
       [](const settings& s) {

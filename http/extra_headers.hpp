@@ -5,6 +5,7 @@
 #include <pistache/http_header.h>
 
 #include <string>
+#include <string_view>
 
 namespace vlserve::http {
 
@@ -55,5 +56,31 @@ class x_accel_buffering_header : public Pistache::Http::Header::Header {
   void parse(const std::string&) override {}
   void write(std::ostream& os) const override { os << "no"; }
 };
+
+// A header whose value the route sets (the page's CSP, cache policy, ETag). Pistache keys headers
+// by their class's static name, so each name is its own instantiation.
+template <const char* HeaderName>
+class value_header : public Pistache::Http::Header::Header {
+ public:
+  NAME(HeaderName)
+  value_header() = default;
+  explicit value_header(std::string_view value) : value_(value) {}
+  void parse(const std::string& s) override { value_ = s; }
+  void write(std::ostream& os) const override { os << value_; }
+
+ private:
+  std::string value_;
+};
+
+inline constexpr char csp_name[] = "Content-Security-Policy";
+inline constexpr char cache_control_name[] = "Cache-Control";
+inline constexpr char etag_name[] = "ETag";
+inline constexpr char nosniff_name[] = "X-Content-Type-Options";
+inline constexpr char referrer_policy_name[] = "Referrer-Policy";
+using csp_header = value_header<csp_name>;
+using cache_control_header = value_header<cache_control_name>;
+using etag_header = value_header<etag_name>;
+using nosniff_header = value_header<nosniff_name>;
+using referrer_policy_header = value_header<referrer_policy_name>;
 
 }  // namespace vlserve::http

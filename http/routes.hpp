@@ -15,6 +15,8 @@ void add_session_routes(Pistache::Rest::Router& router, route_context& ctx);
 void add_info_routes(Pistache::Rest::Router& router, route_context& ctx);
 // POST /tokenize, POST /detokenize
 void add_tokenize_routes(Pistache::Rest::Router& router, route_context& ctx);
+// GET / and the chat page's files (ui/), unless UI=0
+void add_ui_routes(Pistache::Rest::Router& router, route_context& ctx);
 // 405 JSON (with Allow) for every other method on the paths above
 void add_method_not_allowed(Pistache::Rest::Router& router, route_context& ctx);
 

