@@ -354,6 +354,9 @@ test('reload during an answer: the conversation is in the sidebar and the answer
   assert.equal(await page.locator('article.assistant').last().getAttribute('data-session-id'), seen.sessionId);
   // Deleting a conversation removes it for good.
   await page.click('#conversation-list button[aria-label="Delete conversation “Second chat”"]');
+  // The sidebar is drawn again once the browser's store has committed the delete.
+  await page.waitForFunction(() => ![...document.querySelectorAll('#conversation-list .conversation-open')]
+    .some((b) => b.textContent === 'Second chat'));
   await page.reload();
   await page.waitForSelector('#conversation-list .conversation-open');
   assert.deepEqual(await page.locator('#conversation-list .conversation-open').allTextContents(), ['Survive a reload']);
