@@ -20,7 +20,7 @@ namespace vlserve::cli {
 
 namespace {
 // SIGTERM to exit, streams running or not (orchestrators send SIGKILL after their grace period).
-constexpr auto kShutdownBudget = std::chrono::milliseconds(4500);
+constexpr auto kShutdownBudget = std::chrono::milliseconds(4000);
 
 // Blocks the stop signals in this thread before any other thread exists, so every thread
 // inherits the mask and sigwait() below is the only receiver.
