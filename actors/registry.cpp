@@ -105,10 +105,12 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
   self->state.cfg = std::move(cfg);
   // A session that fails must not take the registry (and every other session) with it.
   // Only sessions are linked to the registry, and CAF may deliver a session's down_msg (which
-  // forgets its address) before its exit_msg, so any exit with a source is a session's; the
-  // runtime's shutdown exit is anonymous.
+  // forgets its address) before its exit_msg, so any exit from another actor is a session's. The
+  // runtime's shutdown exit (anon_send_exit) names the registry itself as its source: it used to
+  // be ignored here, so finished sessions lingered on their timers and kept the worker alive,
+  // and every SIGTERM after a stream waited for the exit timer.
   self->set_exit_handler([=](const caf::exit_msg& msg) {
-    if (msg.source) return;  // a session ended; the down handler cleans up
+    if (msg.source && msg.source != self->address()) return;  // a session ended; see the down handler
     self->quit(msg.reason);
   });
   self->set_down_handler([=](const caf::down_msg& dm) {
