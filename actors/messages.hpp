@@ -8,20 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "store/session_state.hpp"
+
 namespace vlserve::actors {
 
-// Lifecycle of a session; the diagram is in ARCHITECTURE.md.
-enum class session_state : uint8_t {
-  queued,       // accepted, waiting for room in the batch
-  running,      // tokens are being generated
-  finished,     // ended by stop, length or tool_calls
-  cancelled,    // ended by POST /v1/cancel or the disconnect watchdog
-  failed,       // ended by an error (sent as an error event)
-  interrupted,  // the process died while it ran; found at restart
-};
+// Lifecycle of a session: one enum, the store's (its numbers are on disk); the diagram is in
+// ARCHITECTURE.md.
+using session_state = store::session_state;
+using store::is_terminal;
 
+// "queued", "running", ... as the API and the logs show it.
 const char* state_name(session_state s);
-bool is_terminal(session_state s);
 
 struct tool_call_delta {
   int32_t index = 0;  // position among all calls of the completion

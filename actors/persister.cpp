@@ -17,13 +17,11 @@ namespace {
 
 int64_t now_unix() { return int64_t(std::time(nullptr)); }
 
-store::session_state to_store(session_state s) { return static_cast<store::session_state>(s); }
-session_state from_store(store::session_state s) { return static_cast<session_state>(s); }
 
 session_info info_of(const store::session_meta& m) {
   session_info info;
   info.id = m.id;
-  info.state = from_store(m.state);
+  info.state = m.state;
   info.model = m.model;
   info.created = m.created_unix;
   info.event_count = m.event_count;
@@ -66,7 +64,7 @@ caf::behavior persister_behavior(caf::stateful_actor<persister_state>* self, per
       [=](vl_persist_atom, const session_info& info) -> caf::result<bool> {
         store::session_meta m;
         m.id = info.id;
-        m.state = to_store(info.state);
+        m.state = info.state;
         m.created_unix = info.created;
         m.updated_unix = now_unix();
         m.model = info.model;
