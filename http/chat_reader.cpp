@@ -117,12 +117,23 @@ caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx) {
             send_api_error(*p.reply, internal_error(std::string("unexpected failure: ") + e.what()));
           }
         },
+        [](vl_read_atom, off_reactor_job& job) {
+          try {
+            job.run();
+          } catch (const std::exception& e) {
+            spdlog::error("off-reactor request work failed: {}", e.what());
+          }
+        },
     };
   });
 }
 
 void send_to_reader(const caf::actor& reader, pending_chat chat) {
   caf::anon_send(reader, vl_read_atom::value, std::move(chat));
+}
+
+void run_off_reactor(const caf::actor& reader, std::function<void()> run) {
+  caf::anon_send(reader, vl_read_atom::value, off_reactor_job{std::move(run)});
 }
 
 std::shared_ptr<void> count_building(actors::service_metrics& metrics) {

@@ -1,4 +1,4 @@
-// Reads chat requests off Pistache's reactor thread: JSON parsing, validation, the chat template
+// Reads chat (and tokenize) requests off Pistache's reactor thread: JSON parsing, validation, the chat template
 // and tokenising (a 15 MB prompt takes seconds) run on this detached actor's own thread, so the
 // reactor only moves bytes and /health answers at once. Text prompts go from here to the
 // registry; prompts with images or videos go on to the prompt builder (actors/prompt_builder).
@@ -9,6 +9,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,10 +29,17 @@ struct pending_chat {
   std::shared_ptr<void> building;
 };
 
+// Other work that must not run on the reactor (/tokenize, /detokenize); it answers by itself.
+struct off_reactor_job {
+  std::function<void()> run;
+};
+
 // Messages it handles:
 //   (vl_read_atom, pending_chat)   parse, validate, build; then registry or prompt builder, or an error reply
+//   (vl_read_atom, off_reactor_job) run it
 caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx);
 void send_to_reader(const caf::actor& reader, pending_chat chat);
+void run_off_reactor(const caf::actor& reader, std::function<void()> run);
 
 // Counts a request in metrics.prompts_building until the returned handle is dropped.
 std::shared_ptr<void> count_building(actors::service_metrics& metrics);
@@ -39,3 +47,4 @@ std::shared_ptr<void> count_building(actors::service_metrics& metrics);
 }  // namespace vlserve::http
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vlserve::http::pending_chat)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vlserve::http::off_reactor_job)

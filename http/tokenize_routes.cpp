@@ -1,10 +1,17 @@
 // POST /tokenize and POST /detokenize in the shape vLLM and llama.cpp share: text in, token ids
 // out and back. The tokenizer is the served model's; these routes need the API key like /v1.
+#include <pistache/peer.h>
+
 #include <algorithm>
-#include <initializer_list>
+#include <functional>
+#include <memory>
 
 #include "config/json.hpp"
+#include "http/chat_reader.hpp"
+#include "http/cors.hpp"
+#include "http/raw_reply.hpp"
 #include "http/reply.hpp"
+#include "http/stream_sinks.hpp"
 #include "http/route_auth.hpp"
 #include "http/routes.hpp"
 
@@ -46,7 +53,7 @@ std::vector<int32_t> ids_of(const rapidjson::Document& d) {
 
 // The body as an object whose every field is one of `known` (anything else is a 400, never
 // silently ignored).
-rapidjson::Document parse_object(const std::string& body, std::initializer_list<const char*> known) {
+rapidjson::Document parse_object(const std::string& body, const std::vector<const char*>& known) {
   rapidjson::Document d;
   d.Parse<config::untrusted_json_flags>(body.data(), body.size());
   if (d.HasParseError() || !d.IsObject()) throw bad_request("the body must be a JSON object");
@@ -86,10 +93,12 @@ std::string text_json(const std::string& text) {
   return sb.GetString();
 }
 
-// Shared frame: key gate, model readiness, errors as OpenAI bodies.
-template <class Work>
+using tokenize_work = std::function<std::string(const actors::model_assets&, const rapidjson::Document&)>;
+
+// Shared frame: key gate and model readiness here; parsing and (de)tokenising — seconds for a
+// 15 MB prompt — on the request reader's thread, which answers through the raw connection.
 Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::ResponseWriter& w,
-                          std::initializer_list<const char*> fields, Work work) {
+                          std::vector<const char*> fields, tokenize_work work) {
   if (!authorize(ctx, req, w)) return Rest::Route::Result::Ok;
   auto& metrics = ctx.rt.metrics();
   const auto assets = ctx.rt.assets().get();
@@ -97,15 +106,20 @@ Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::Re
     send_error(w, model_not_ready("the tokenizer is not loaded yet; retry later or check GET /health"), metrics);
     return Rest::Route::Result::Ok;
   }
-  try {
-    send_json(w, 200, work(*assets, parse_object(req.body(), fields)), metrics);
-  } catch (const api_error& e) {
-    send_error(w, e, metrics);
-  } catch (const std::invalid_argument& e) {
-    send_error(w, bad_request(e.what(), "prompt"), metrics);
-  } catch (const std::exception& e) {
-    send_error(w, bad_request(std::string("malformed request: ") + e.what()), metrics);
-  }
+  auto reply = std::make_shared<raw_reply>(w.getPeer(), metrics);
+  reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
+  run_off_reactor(ctx.chat_reader, [reply, assets, body = req.body(), fields = std::move(fields),
+                                    work = std::move(work)] {
+    try {
+      reply->send(200, "application/json", work(*assets, parse_object(body, fields)));
+    } catch (const api_error& e) {
+      send_api_error(*reply, e);
+    } catch (const std::invalid_argument& e) {
+      send_api_error(*reply, bad_request(e.what(), "prompt"));
+    } catch (const std::exception& e) {
+      send_api_error(*reply, bad_request(std::string("malformed request: ") + e.what()));
+    }
+  });
   return Rest::Route::Result::Ok;
 }
 
