@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "actors/atoms.hpp"
+#include "actors/prefix_affinity.hpp"
 #include "actors/remote_job.hpp"
 #include "actors/session.hpp"
 #include "store/session_id.hpp"
@@ -24,13 +25,15 @@ struct registry_state {
   size_t next_worker = 0;         // rotates the tie-break among equally busy workers
   std::unordered_map<std::string, caf::actor_addr> generating;  // session id -> its worker
   std::unordered_map<caf::actor_addr, int64_t> busy;             // worker -> sessions generating
+  prefix_affinity affinity;  // long prompts' openings -> the worker whose cache holds them
 };
 
 using registry_ptr = caf::stateful_actor<registry_state>*;
 
-// The worker for a new session: for text prompts the one of this node's worker and its peers with
-// the fewest sessions generating (ties rotate); media prompts stay here, where the vision tower
-// computed their features.
+// The worker for a new session: for a long text prompt the worker that last served its opening
+// tokens while it has a free batch slot (its prefix cache holds them), else the one of this
+// node's worker and its peers with the fewest sessions generating (ties rotate); media prompts
+// stay here, where the vision tower computed their features.
 std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_job& job) {
   auto& st = self->state;
   const auto load_of = [&](const caf::actor& w) {
@@ -38,6 +41,18 @@ std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_j
     return it == st.busy.end() ? int64_t(0) : it->second;
   };
   if (st.peers.empty() || !is_portable(job)) return {st.cfg.worker, load_of(st.cfg.worker)};
+  const auto key = job.input ? prefix_affinity::key_of(job.input->prompt_ids) : std::nullopt;
+  if (key) {
+    if (const auto holder = st.affinity.find(*key)) {
+      const bool known = *holder == st.cfg.worker.address() ||
+                         std::any_of(st.peers.begin(), st.peers.end(),
+                                     [&](const caf::actor& p) { return p.address() == *holder; });
+      if (known) {
+        const caf::actor w = caf::actor_cast<caf::actor>(*holder);
+        if (w && load_of(w) < st.cfg.max_batch) return {w, load_of(w)};
+      }
+    }
+  }
   const size_t n = st.peers.size() + 1;
   const size_t first = st.next_worker++ % n;
   caf::actor best;
@@ -51,6 +66,7 @@ std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_j
       best_load = load;
     }
   }
+  if (key) st.affinity.remember(*key, best.address());
   return {best, best_load};
 }
 
@@ -125,6 +141,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
                                      [&](const caf::actor& p) { return p.address() == dm.source; });
     if (gone != st.peers.end()) {
       st.peers.erase(gone, st.peers.end());
+      st.affinity.forget_worker(dm.source);
       st.busy.erase(dm.source);  // its sessions end with an error event and release nothing
       spdlog::warn("cluster: a peer worker went away ({} left)", st.peers.size());
     }

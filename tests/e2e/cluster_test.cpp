@@ -108,6 +108,28 @@ TEST_F(Cluster, IdleNodesTakeTurnsWithTheSameGreedyOutput) {
   EXPECT_EQ(message_of(bodies[0]).substr(0, 200), message_of(bodies[1]).substr(0, 200));
 }
 
+// A conversation's next turns (and chats sharing a long system prompt) go where its prefix is
+// cached, even when both nodes are idle and a tie would otherwise rotate.
+TEST_F(Cluster, LongPromptsGoBackToTheNodeHoldingTheirPrefix) {
+  ASSERT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1) << node_a_->log();
+  std::string system_prompt;
+  for (int i = 0; i < 120; ++i) system_prompt += "rule " + std::to_string(i) + " applies. ";
+  const double a_before = metric(node_a_->port(), "vlserve_completion_tokens_total");
+  const double b_before = metric(node_b_->port(), "vlserve_completion_tokens_total");
+  std::string history = R"({"role":"system","content":")" + system_prompt + R"("})";
+  for (int turn = 0; turn < 3; ++turn) {
+    history += R"(,{"role":"user","content":"question )" + std::to_string(turn) + R"("})";
+    const auto r = http_request(node_a_->port(), "POST", "/v1/chat/completions",
+                                R"({"messages":[)" + history + R"(],"max_tokens":4,"temperature":0})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    history += R"(,{"role":"assistant","content":"noted"})";
+  }
+  const double on_a = metric(node_a_->port(), "vlserve_completion_tokens_total") - a_before;
+  const double on_b = metric(node_b_->port(), "vlserve_completion_tokens_total") - b_before;
+  EXPECT_EQ(on_a + on_b, 12);
+  EXPECT_TRUE(on_a == 0 || on_b == 0) << "turns were split: " << on_a << " on A, " << on_b << " on B";
+}
+
 TEST_F(Cluster, NewRequestsGoToTheLessBusyNode) {
   sse_stream long_stream(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4000, true, "cluster-long"));
   ASSERT_EQ(long_stream.status(), 200);
