@@ -69,7 +69,7 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
   try {
     body = parse_chat_request(req.body());
   } catch (const request_error& e) {
-    return send_error(w, bad_request(e.what(), e.param), metrics);
+    return send_error(w, bad_request(e.message, e.param), metrics);
   }
   // Fields the store keeps are checked against its limits here, so a session is never answered 200
   // and then lost because its record could not be written.
