@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <string_view>
 
 #ifndef RAPIDJSON_ASSERT
 #define RAPIDJSON_ASSERT(x)                                          \
@@ -25,5 +26,12 @@ namespace vlserve::config {
 inline constexpr unsigned untrusted_json_flags = rapidjson::kParseIterativeFlag |
                                                  rapidjson::kParseValidateEncodingFlag |
                                                  rapidjson::kParseFullPrecisionFlag;
+
+// Parses what a client or a peer sent with untrusted_json_flags. RapidJSON 1.1.0's full-precision
+// strtod misreads a number whose digits are all zeros when it has an exponent ("0e75" gave
+// -6.9e-164, "0.0e308" -3.7e-68, "0e400" an error) by way of undefined behaviour (clz of 0;
+// fixed upstream after 1.1.0, found by tests/fuzz/chat_request_fuzz): such numbers are rewritten
+// in place, at the same length, to the zero they denote ("0.0", "-0.00") before parsing.
+void parse_untrusted(rapidjson::Document& doc, std::string_view text);
 
 }  // namespace vlserve::config

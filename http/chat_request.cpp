@@ -85,7 +85,7 @@ void parse_streaming(const json& body, model::chat_request& r) {
 
 model::chat_request parse_document(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse<config::untrusted_json_flags>(body.data(), body.size());
+  config::parse_untrusted(doc, body);
   if (doc.HasParseError())
     throw request_error(std::string("request body is not valid JSON: ") +
                             rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +

@@ -48,7 +48,7 @@ std::vector<int32_t> ids_of(const rapidjson::Document& d) {
 // silently ignored).
 rapidjson::Document parse_object(const std::string& body, std::initializer_list<const char*> known) {
   rapidjson::Document d;
-  d.Parse<config::untrusted_json_flags>(body.data(), body.size());
+  config::parse_untrusted(d, body);
   if (d.HasParseError() || !d.IsObject()) throw bad_request("the body must be a JSON object");
   for (const auto& m : d.GetObject()) {
     const std::string name(m.name.GetString(), m.name.GetStringLength());
