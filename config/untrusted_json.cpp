@@ -1,90 +1,106 @@
-#include <string>
-#include <vector>
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <string_view>
 
 #include "config/json.hpp"
+
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/memorystream.h>
 
 namespace vlserve::config {
 namespace {
 
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
-// If a JSON number starts at `i` whose digits are all zeros and which has an exponent ("0e5",
-// "-0.00E+300"), its end; else 0. Only exact JSON number syntax matches, so a rewrite never turns
-// invalid text into valid text.
-size_t zero_with_exponent_end(std::string_view t, size_t i) {
-  if (i < t.size() && t[i] == '-') ++i;
-  if (i >= t.size() || t[i] != '0') return 0;
-  ++i;
-  if (i < t.size() && t[i] == '.') {
-    const size_t first = ++i;
-    while (i < t.size() && t[i] == '0') ++i;
-    if (i == first || (i < t.size() && digit(t[i]))) return 0;
+// For a JSON number too large or too small for a double: true when it is too large. `s` is valid
+// JSON number syntax (the reader checked it). The decimal exponent of the first non-zero digit
+// decides: > 0 can only overflow, <= 0 only underflow (libstdc++ also calls "0e400" out of range).
+bool overflows(std::string_view s) {
+  size_t i = s[0] == '-' ? 1 : 0;
+  int64_t magnitude = 0;
+  bool seen = false;
+  for (; i < s.size() && digit(s[i]); ++i)
+    if (seen || s[i] != '0') seen = true, ++magnitude;
+  if (i < s.size() && s[i] == '.')
+    for (++i; i < s.size() && digit(s[i]); ++i) {
+      if (seen) continue;
+      if (s[i] == '0') --magnitude;
+      else seen = true;
+    }
+  if (!seen) return false;  // all zeros: the value is zero whatever the exponent ("0e400")
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    const bool negative = s[i] == '-';
+    if (s[i] == '+' || s[i] == '-') ++i;
+    int64_t e = 0;
+    for (; i < s.size() && digit(s[i]); ++i) e = std::min<int64_t>(e * 10 + (s[i] - '0'), int64_t(1) << 40);
+    magnitude += negative ? -e : e;
   }
-  if (i >= t.size() || (t[i] != 'e' && t[i] != 'E')) return 0;
-  ++i;
-  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
-  const size_t exponent = i;
-  while (i < t.size() && digit(t[i])) ++i;
-  return i == exponent ? 0 : i;
+  return magnitude > 0;
 }
 
-// Start offsets and ends of every such number outside strings.
-std::vector<std::pair<size_t, size_t>> zero_exponent_numbers(std::string_view t) {
-  std::vector<std::pair<size_t, size_t>> found;
-  for (size_t i = 0; i < t.size();) {
-    const char c = t[i];
-    if (c == '"') {
-      // Skip the string: to the next unescaped quote (or the end of a malformed document).
-      for (i = i + 1; i < t.size();) {
-        i = t.find_first_of("\"\\", i);
-        if (i == std::string_view::npos) return found;
-        if (t[i] == '\\') {
-          i += 2;
-          continue;
-        }
-        ++i;
-        break;
+// Forwards the reader's events to the document, except numbers: with kParseNumbersAsStringsFlag
+// they arrive as text and are converted here, typed as RapidJSON types them (integers that fit
+// int64/uint64 as integers, everything else as a double).
+struct number_converter {
+  rapidjson::Document& doc;
+  bool too_big = false;
+
+  bool Null() { return doc.Null(); }
+  bool Bool(bool b) { return doc.Bool(b); }
+  bool Int(int i) { return doc.Int(i); }
+  bool Uint(unsigned u) { return doc.Uint(u); }
+  bool Int64(int64_t i) { return doc.Int64(i); }
+  bool Uint64(uint64_t u) { return doc.Uint64(u); }
+  bool Double(double d) { return doc.Double(d); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc.Key(s, n, copy); }
+  bool StartObject() { return doc.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return doc.EndObject(n); }
+  bool StartArray() { return doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return doc.EndArray(n); }
+
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    const char* end = s + n;
+    if (std::string_view(s, n).find_first_of(".eE") == std::string_view::npos) {
+      if (s[0] == '-') {
+        int64_t v = 0;
+        if (std::from_chars(s, end, v).ec == std::errc()) return doc.Int64(v);
+      } else {
+        uint64_t v = 0;
+        if (std::from_chars(s, end, v).ec == std::errc()) return doc.Uint64(v);
       }
-      continue;
     }
-    if (c == '-' || digit(c)) {
-      const bool token_start = i == 0 || !(digit(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '-' || t[i - 1] == '+' ||
-                                           t[i - 1] == 'e' || t[i - 1] == 'E');
-      if (token_start) {
-        if (const size_t end = zero_with_exponent_end(t, i)) {
-          found.emplace_back(i, end);
-          i = end;
-          continue;
-        }
-      }
-      ++i;
-      while (i < t.size() && (digit(t[i]) || t[i] == '.' || t[i] == 'e' || t[i] == 'E' || t[i] == '+' || t[i] == '-'))
-        ++i;
-      continue;
-    }
-    ++i;
+    double d = 0;
+    const auto r = std::from_chars(s, end, d);
+    if (r.ec == std::errc()) return doc.Double(d);
+    if (r.ec == std::errc::result_out_of_range && !overflows(std::string_view(s, n)))
+      return doc.Double(s[0] == '-' ? -0.0 : 0.0);
+    too_big = true;
+    return false;
   }
-  return found;
-}
+};
 
 }  // namespace
 
-void parse_untrusted(rapidjson::Document& doc, std::string_view text) {
-  const auto numbers = zero_exponent_numbers(text);
-  if (numbers.empty()) {
-    doc.Parse<untrusted_json_flags>(text.data(), text.size());
-    return;
-  }
-  // Same length, so parse error offsets still point into the client's text.
-  std::string fixed(text);
-  for (const auto& [begin, end] : numbers) {
-    size_t i = begin;
-    if (fixed[i] == '-') ++i;
-    fixed[i++] = '0';
-    fixed[i++] = '.';
-    while (i < end) fixed[i++] = '0';
-  }
-  doc.Parse<untrusted_json_flags>(fixed.data(), fixed.size());
+rapidjson::ParseResult parse_untrusted(rapidjson::Document& doc, std::string_view text) {
+  number_converter converter{doc};
+  rapidjson::ParseResult result;
+  auto generate = [&](rapidjson::Document& d) {
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream memory(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
+    result = reader.Parse<untrusted_json_flags | rapidjson::kParseNumbersAsStringsFlag>(stream, converter);
+    (void)d;
+    return !result.IsError();
+  };
+  doc.Populate(generate);
+  // The reader reports a refused number as "terminated by the handler" at the number's start;
+  // name it as RapidJSON itself does.
+  if (converter.too_big && result.Code() == rapidjson::kParseErrorTermination)
+    result.Set(rapidjson::kParseErrorNumberTooBig, result.Offset());
+  return result;
 }
 
 }  // namespace vlserve::config
