@@ -36,7 +36,7 @@ void open_session(route_context& ctx, pending_chat& p) {
   try {
     body = parse_chat_request(p.body);
   } catch (const request_error& e) {
-    return send_api_error(reply, bad_request(e.what(), e.param));
+    return send_api_error(reply, bad_request(e.message, e.param));
   }
   p.body = std::string();  // a large body is not needed any more
   // Fields the store keeps are checked against its limits here, so a session is never answered 200

@@ -85,11 +85,11 @@ void parse_streaming(const json& body, model::chat_request& r) {
 
 model::chat_request parse_document(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse<config::untrusted_json_flags>(body.data(), body.size());
-  if (doc.HasParseError())
+  const auto parsed = config::parse_untrusted(doc, body);
+  if (parsed.IsError())
     throw request_error(std::string("request body is not valid JSON: ") +
-                            rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                            std::to_string(doc.GetErrorOffset()) + ")",
+                            rapidjson::GetParseError_En(parsed.Code()) + " (at byte " +
+                            std::to_string(parsed.Offset()) + ")",
                         "");
   if (!doc.IsObject()) throw request_error("request body must be a JSON object", "");
 

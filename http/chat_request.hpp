@@ -13,8 +13,11 @@ namespace vlserve::http {
 // param names the offending field the way OpenAI does ("messages[2].content[0].image_url"),
 // empty for the body as a whole (malformed JSON).
 struct request_error : std::runtime_error {
-  request_error(const std::string& message, std::string param_name)
-      : std::runtime_error(message), param(std::move(param_name)) {}
+  request_error(const std::string& text, std::string param_name)
+      : std::runtime_error(text), message(text), param(std::move(param_name)) {}
+  // The whole text for the client: what() ends at the first NUL, and a field name the client
+  // sent (echoed in the text) may hold one ("\u0000" as a key once gave an empty message).
+  std::string message;
   std::string param;
 };
 

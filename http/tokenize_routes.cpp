@@ -55,8 +55,7 @@ std::vector<int32_t> ids_of(const rapidjson::Document& d) {
 // silently ignored).
 rapidjson::Document parse_object(const std::string& body, const std::vector<const char*>& known) {
   rapidjson::Document d;
-  d.Parse<config::untrusted_json_flags>(body.data(), body.size());
-  if (d.HasParseError() || !d.IsObject()) throw bad_request("the body must be a JSON object");
+  if (config::parse_untrusted(d, body).IsError() || !d.IsObject()) throw bad_request("the body must be a JSON object");
   for (const auto& m : d.GetObject()) {
     const std::string name(m.name.GetString(), m.name.GetStringLength());
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return name == k; }) == known.end())

@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libicu-dev libcurl4-openssl-dev libssl-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libopenblas0-pthread   # float32 matmuls on OpenBLAS instead of Debian's reference BLAS (60x faster)
+  clang libclang-rt-14-dev   # the libFuzzer targets (scripts/fuzz.sh): clang and its fuzzer/sanitizer runtimes
   nodejs
 )
 

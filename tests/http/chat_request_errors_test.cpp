@@ -156,6 +156,16 @@ TEST(ChatRequestErrors, EachNamesTheOffendingParam) {
   }
 }
 
+TEST(ChatRequestErrors, AFieldNameWithANulKeepsTheWholeMessage) {
+  try {
+    parse_chat_request(with_field(R"("\u0000x": 1)"));
+    ADD_FAILURE() << "accepted";
+  } catch (const request_error& e) {
+    EXPECT_EQ(e.param, std::string("\0x", 2));
+    EXPECT_EQ(e.message, std::string("\0x", 2) + ": is not a supported request field; see the README's request field table");
+  }
+}
+
 TEST(ChatRequestErrors, TooManyMessagesOrPartsAreRefused) {
   std::string many = "[";
   for (int i = 0; i < 4097; ++i)

@@ -57,9 +57,7 @@ bool complete(const std::string& raw) {
 
 }  // namespace
 
-http_response http_request(uint16_t port, const std::string& method, const std::string& path,
-                           const std::string& body, const std::map<std::string, std::string>& headers,
-                           int timeout_ms) {
+http_response http_exchange(uint16_t port, const std::string& raw_request, int timeout_ms) {
   fd_guard sock{::socket(AF_INET, SOCK_STREAM, 0)};
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -67,12 +65,8 @@ http_response http_request(uint16_t port, const std::string& method, const std::
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(sock.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
     throw std::runtime_error("connect failed");
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-  if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  req += "\r\n" + body;
-  for (size_t sent = 0; sent < req.size();) {
-    const auto n = ::send(sock.fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+  for (size_t sent = 0; sent < raw_request.size();) {
+    const auto n = ::send(sock.fd, raw_request.data() + sent, raw_request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) throw std::runtime_error("send failed");
     sent += size_t(n);
   }
@@ -107,6 +101,16 @@ http_response http_request(uint16_t port, const std::string& method, const std::
   r.body = raw.substr(head_end + 4);
   if (lower(r.headers["transfer-encoding"]) == "chunked") r.body = dechunk(r.body);
   return r;
+}
+
+http_response http_request(uint16_t port, const std::string& method, const std::string& path,
+                           const std::string& body, const std::map<std::string, std::string>& headers,
+                           int timeout_ms) {
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
+  return http_exchange(port, req, timeout_ms);
 }
 
 uint16_t free_port() {
