@@ -17,8 +17,8 @@
 #include "actors/worker_events.hpp"
 #include "model/device_info.hpp"
 #include "model/checkpoint/model_fingerprint.hpp"
-#include "model/hub/hub_error.hpp"
-#include "model/hub/resolve_model_dir.hpp"
+#include "hub/hub_error.hpp"
+#include "hub/resolve_model_dir.hpp"
 #include "model/serving/memory_check.hpp"
 
 namespace vlserve::actors {
@@ -58,7 +58,7 @@ void load(worker_ptr self) {
   auto& st = self->state;
   try {
     set_phase(self, model_phase::loading, "resolving model files", 0.0);
-    const auto dir = model::hub::resolve_model_dir(st.cfg.hub, [self](const model::hub::download_progress& p) {
+    const auto dir = hub::resolve_model_dir(st.cfg.hub, [self](const hub::download_progress& p) {
       set_phase(self, model_phase::loading,
                 "downloading " + p.current_file + " (" + std::to_string(int(p.percent)) + "%)", p.percent / 100.0);
     });
@@ -102,7 +102,7 @@ void load(worker_ptr self) {
     set_phase(self, model_phase::ready, "serving on " + st.engine->device() + " in " + st.engine->dtype(), 1.0);
     spdlog::info("model ready: {} on {} ({}), {}", st.cfg.served_model_name, st.engine->device(),
                  st.engine->dtype(), model::backend_description());
-  } catch (const model::hub::hub_error& e) {
+  } catch (const hub::hub_error& e) {
     // Say how to provide the model, not only why fetching it failed.
     const std::string detail = std::string("the model is not available: ") + e.what() +
                                ". To serve it, set MODEL_REPO_ID to a local model directory (config.json, "

@@ -20,7 +20,7 @@
 #include "actors/watchdog.hpp"
 #include "config/served_model_name.hpp"
 #include "model/device_info.hpp"
-#include "model/hub/hub_options.hpp"
+#include "hub/hub_options.hpp"
 
 namespace vlserve::actors {
 
@@ -33,7 +33,7 @@ namespace {
 
 worker_config worker_config_from(const config::settings& s) {
   worker_config w;
-  w.hub = model::hub::hub_options_from_env(s);
+  w.hub = hub::hub_options_from_env(s);
   // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
   w.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
   w.engine.dtype = model::resolve_dtype(s.torch_dtype, w.engine.device);

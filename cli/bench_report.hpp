@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "model/bench/engine_bench.hpp"
-#include "model/bench/gemm_peak.hpp"
-#include "model/bench/mask_bench.hpp"
-#include "model/bench/memory_bandwidth.hpp"
-#include "model/bench/weight_traffic.hpp"
+#include "bench/engine_bench.hpp"
+#include "model/text/gemm_peak.hpp"
+#include "bench/mask_bench.hpp"
+#include "bench/memory_bandwidth.hpp"
+#include "bench/weight_traffic.hpp"
 
 namespace vlserve::cli {
 

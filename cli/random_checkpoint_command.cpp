@@ -1,12 +1,12 @@
 // `vlserve random-checkpoint`: writes a model directory with random weights of a preset shape, for
-// benchmarks (speed depends on shapes, not values) and tests. See model/bench/random_checkpoint.hpp.
+// benchmarks (speed depends on shapes, not values) and tests. See bench/random_checkpoint.hpp.
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
 #include "cli/bench_args.hpp"
 #include "cli/commands.hpp"
-#include "model/bench/random_checkpoint.hpp"
+#include "bench/random_checkpoint.hpp"
 
 namespace vlserve::cli {
 namespace {

@@ -6,10 +6,10 @@
 #include <cstring>
 #include <filesystem>
 
-#include "model/bench/checkpoint_shape.hpp"
-#include "model/bench/memory_bandwidth.hpp"
-#include "model/bench/random_fill.hpp"
-#include "model/bench/weight_traffic.hpp"
+#include "bench/checkpoint_shape.hpp"
+#include "bench/memory_bandwidth.hpp"
+#include "bench/random_fill.hpp"
+#include "bench/weight_traffic.hpp"
 #include "model/checkpoint/checkpoint_error.hpp"
 #include "model/checkpoint/safetensors_file.hpp"
 #include "model/checkpoint/safetensors_writer.hpp"

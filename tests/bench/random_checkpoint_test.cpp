@@ -6,8 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "model/bench/checkpoint_shape.hpp"
-#include "model/bench/random_checkpoint.hpp"
+#include "bench/checkpoint_shape.hpp"
+#include "bench/random_checkpoint.hpp"
 #include "model/checkpoint/checkpoint.hpp"
 #include "model/checkpoint/model_config.hpp"
 #include "model/text/engine.hpp"

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "model/bench/random_checkpoint.hpp"
+#include "bench/random_checkpoint.hpp"
 #include "model/device_info.hpp"
 #include "model/vision/tower/vision_features.hpp"
 #include "model/vision/tower/vision_tower.hpp"
