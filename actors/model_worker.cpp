@@ -89,7 +89,7 @@ void load(worker_ptr self) {
     defaults.max_context = st.cfg.engine.max_context;
     defaults.media = st.cfg.media;
     if (st.engine->config().has_vision) {
-      // Media requests run the tower in the prompt builder, on the engine's device and dtype.
+      // Media requests run the tower in the media prompt actor, on the engine's device and dtype.
       defaults.tower = std::make_shared<const model::vision::vision_tower>(
           dir, model::vision::tower_options{st.cfg.engine.device, st.cfg.engine.dtype});
       defaults.processor = model::vision::load_processor_config(dir);

@@ -1,4 +1,4 @@
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 
 #include <limits>
 

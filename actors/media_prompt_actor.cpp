@@ -1,4 +1,4 @@
-#include "actors/prompt_builder.hpp"
+#include "actors/media_prompt_actor.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,7 +11,7 @@
 namespace vlserve::actors {
 namespace {
 
-caf::behavior builder_behavior(caf::event_based_actor*) {
+caf::behavior media_prompt_behavior(caf::event_based_actor*) {
   return {
       [](vl_build_atom, build_order& order) {
         try {
@@ -32,6 +32,6 @@ caf::behavior builder_behavior(caf::event_based_actor*) {
 
 }  // namespace
 
-caf::actor spawn_prompt_builder(caf::actor_system& sys) { return sys.spawn<caf::detached>(builder_behavior); }
+caf::actor spawn_media_prompt_actor(caf::actor_system& sys) { return sys.spawn<caf::detached>(media_prompt_behavior); }
 
 }  // namespace vlserve::actors

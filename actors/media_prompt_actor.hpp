@@ -27,7 +27,7 @@ struct build_order {
 
 // Messages it handles:
 //   (vl_build_atom, build_order)   build, then hand the session to the registry or reject the sink
-caf::actor spawn_prompt_builder(caf::actor_system& sys);
+caf::actor spawn_media_prompt_actor(caf::actor_system& sys);
 
 }  // namespace vlserve::actors
 
