@@ -5,11 +5,11 @@
 
 #include "config/json.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
-model_config common_config() {
-  model_config c;
+model::model_config common_config() {
+  model::model_config c;
   c.model_type = "qwen3_vl";
   c.has_vision = true;
   c.text.vocab_size = 151936;
@@ -27,7 +27,7 @@ model_config common_config() {
   return c;
 }
 
-void add_text(const text_config& t, std::vector<tensor_spec>& out) {
+void add_text(const model::text_config& t, std::vector<tensor_spec>& out) {
   const std::string p = "model.language_model.";
   const int64_t h = t.hidden_size, q = t.num_attention_heads * t.head_dim,
                 kv = t.num_key_value_heads * t.head_dim, inter = t.intermediate_size;
@@ -61,7 +61,7 @@ void add_layer_norm(const std::string& prefix, int64_t dim, std::vector<tensor_s
   out.push_back({prefix + ".bias", {dim}, tensor_init::zeros});
 }
 
-void add_vision(const vision_config& v, std::vector<tensor_spec>& out) {
+void add_vision(const model::vision_config& v, std::vector<tensor_spec>& out) {
   const std::string p = "model.visual.";
   const int64_t h = v.hidden_size;
   // Mergers see 2x2 neighbouring patches concatenated (spec §5.6).
@@ -100,10 +100,10 @@ void write_ints(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::vector
 
 }  // namespace
 
-model_config shape_preset(const std::string& name) {
-  model_config c = common_config();
-  text_config& t = c.text;
-  vision_config& v = c.vision;
+model::model_config shape_preset(const std::string& name) {
+  model::model_config c = common_config();
+  model::text_config& t = c.text;
+  model::vision_config& v = c.vision;
   if (name == "2b") {
     t.hidden_size = 2048, t.num_hidden_layers = 28, t.num_attention_heads = 16;
     t.num_key_value_heads = 8, t.head_dim = 128, t.intermediate_size = 6144;
@@ -122,7 +122,7 @@ model_config shape_preset(const std::string& name) {
   return c;
 }
 
-std::vector<tensor_spec> checkpoint_tensors(const model_config& cfg) {
+std::vector<tensor_spec> checkpoint_tensors(const model::model_config& cfg) {
   std::vector<tensor_spec> out;
   add_text(cfg.text, out);
   if (cfg.has_vision) add_vision(cfg.vision, out);
@@ -131,9 +131,9 @@ std::vector<tensor_spec> checkpoint_tensors(const model_config& cfg) {
   return out;
 }
 
-std::string config_json(const model_config& cfg, const std::string& dtype) {
-  const text_config& t = cfg.text;
-  const vision_config& v = cfg.vision;
+std::string config_json(const model::model_config& cfg, const std::string& dtype) {
+  const model::text_config& t = cfg.text;
+  const model::vision_config& v = cfg.vision;
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -191,4 +191,4 @@ std::string config_json(const model_config& cfg, const std::string& dtype) {
   return std::string(sb.GetString(), sb.GetSize()) + "\n";
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -9,7 +9,7 @@
 
 #include "model/checkpoint/model_config.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 // How a tensor is initialised, following Hugging Face's _init_weights for Qwen3-VL.
 enum class tensor_init {
@@ -26,12 +26,12 @@ struct tensor_spec {
 
 // "2b" = Qwen3-VL-2B (text 2048 x 28 layers, vision 1024 x 24 blocks); "tiny" = the test fixture's
 // shape (tests/fixtures/qwen3vl-tiny). Throws std::invalid_argument naming the accepted presets.
-model_config shape_preset(const std::string& name);
+model::model_config shape_preset(const std::string& name);
 
 // Every tensor the text and vision loaders expect for `cfg`, sorted by name (no lm_head: tied).
-std::vector<tensor_spec> checkpoint_tensors(const model_config& cfg);
+std::vector<tensor_spec> checkpoint_tensors(const model::model_config& cfg);
 
 // config.json text for `cfg` in the Hugging Face layout, declaring `dtype` ("bfloat16", ...).
-std::string config_json(const model_config& cfg, const std::string& dtype);
+std::string config_json(const model::model_config& cfg, const std::string& dtype);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -8,7 +8,7 @@
 
 #include "bench/median.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
@@ -32,16 +32,16 @@ std::vector<int64_t> random_tokens(std::mt19937_64& rng, int64_t n, int64_t voca
 
 // Frees the bench's sequences however the measurement ends, so a failed run leaves no cache behind.
 struct sequence_set {
-  text_engine& engine;
-  std::vector<sequence_id> ids;
+  model::text_engine& engine;
+  std::vector<model::sequence_id> ids;
   ~sequence_set() {
-    for (sequence_id s : ids) engine.free_sequence(s);
+    for (model::sequence_id s : ids) engine.free_sequence(s);
   }
 };
 
 }  // namespace
 
-prefill_result bench_prefill(text_engine& engine, const engine_bench_options& options) {
+prefill_result bench_prefill(model::text_engine& engine, const engine_bench_options& options) {
   check(options);
   std::mt19937_64 rng(options.seed);
   std::vector<double> ms;
@@ -54,7 +54,7 @@ prefill_result bench_prefill(text_engine& engine, const engine_bench_options& op
     const auto t0 = clock_type::now();
     // As the server reads a prompt: chunks of PREFILL_CHUNK tokens, logits after the last one.
     for (int64_t start = 0; start < n; start += per_step) {
-      sequence_chunk chunk;
+      model::sequence_chunk chunk;
       chunk.seq = seqs.ids[0];
       const int64_t len = std::min(per_step, n - start);
       chunk.tokens.assign(prompt.begin() + start, prompt.begin() + start + len);
@@ -70,7 +70,7 @@ prefill_result bench_prefill(text_engine& engine, const engine_bench_options& op
   return out;
 }
 
-decode_result bench_decode(text_engine& engine, int64_t batch, const engine_bench_options& options) {
+decode_result bench_decode(model::text_engine& engine, int64_t batch, const engine_bench_options& options) {
   check(options);
   if (batch < 1 || batch > 256) throw std::invalid_argument("bench: batch sizes must be 1..256");
   std::mt19937_64 rng(options.seed + uint64_t(batch));
@@ -87,8 +87,8 @@ decode_result bench_decode(text_engine& engine, int64_t batch, const engine_benc
     double total_ms = 0;
     // Step 0 is a warm-up (first decode shape of this batch size); steps 1..decode_tokens are timed.
     for (int64_t s = 0; s <= options.decode_tokens; ++s) {
-      std::vector<sequence_chunk> chunks;
-      for (sequence_id id : seqs.ids)
+      std::vector<model::sequence_chunk> chunks;
+      for (model::sequence_id id : seqs.ids)
         chunks.push_back({id, random_tokens(rng, 1, engine.vocab_size()), {}, 1, nullptr});
       const auto t0 = clock_type::now();
       engine.step(chunks);
@@ -106,4 +106,4 @@ decode_result bench_decode(text_engine& engine, int64_t batch, const engine_benc
   return out;
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -8,7 +8,7 @@
 
 #include "model/text/engine.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 struct engine_bench_options {
   int64_t prompt_tokens = 512;   // prefill length, logits for the last token only
@@ -33,7 +33,7 @@ struct decode_result {
 };
 
 // Both throw std::invalid_argument for settings outside the engine's bounds (checked up front).
-prefill_result bench_prefill(text_engine& engine, const engine_bench_options& options);
-decode_result bench_decode(text_engine& engine, int64_t batch, const engine_bench_options& options);
+prefill_result bench_prefill(model::text_engine& engine, const engine_bench_options& options);
+decode_result bench_decode(model::text_engine& engine, int64_t batch, const engine_bench_options& options);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -8,7 +8,7 @@
 #include "model/grammar/schema_compiler.hpp"
 #include "model/grammar/token_masker.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 constexpr const char* bench_schema =
@@ -25,20 +25,20 @@ double ms_since(clock_type::time_point t0) {
 
 }  // namespace
 
-mask_bench_result bench_mask_cost(const tokenizer& tok, std::size_t logits_size, int walks) {
+mask_bench_result bench_mask_cost(const model::tokenizer& tok, std::size_t logits_size, int walks) {
   mask_bench_result r;
   auto t0 = clock_type::now();
-  const grammar::vocab_index vocab(tok);
+  const model::grammar::vocab_index vocab(tok);
   r.trie_build_ms = ms_since(t0);
-  const auto g = std::make_shared<const grammar::grammar>(grammar::compile_schema(bench_schema));
+  const auto g = std::make_shared<const model::grammar::grammar>(model::grammar::compile_schema(bench_schema));
   const std::int32_t eos[] = {-1};  // never picked: walks end when the value is complete
-  grammar::token_masker masker;
-  token_mask mask;
+  model::grammar::token_masker masker;
+  model::token_mask mask;
   std::vector<double> times;
   std::vector<std::int32_t> allowed;
   std::mt19937_64 rng(12);
   for (int w = 0; w < walks; ++w) {
-    grammar::json_matcher m(g);
+    model::grammar::json_matcher m(g);
     for (int step = 0; step < 256 && !m.can_end(); ++step) {
       t0 = clock_type::now();
       masker.fill(m, vocab, eos, logits_size, mask);
@@ -58,4 +58,4 @@ mask_bench_result bench_mask_cost(const tokenizer& tok, std::size_t logits_size,
   return r;
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

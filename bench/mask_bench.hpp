@@ -7,7 +7,7 @@
 
 #include "model/tokenizer/tokenizer.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 struct mask_bench_result {
   double trie_build_ms = 0;   // vocabulary trie, once per tokenizer
@@ -17,6 +17,6 @@ struct mask_bench_result {
 };
 
 // `walks` walks of at most 256 tokens each.
-mask_bench_result bench_mask_cost(const tokenizer& tok, std::size_t logits_size, int walks);
+mask_bench_result bench_mask_cost(const model::tokenizer& tok, std::size_t logits_size, int walks);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 inline double median(std::vector<double> v) {
   if (v.empty()) throw std::invalid_argument("median of an empty sample");
@@ -14,4 +14,4 @@ inline double median(std::vector<double> v) {
   return v.size() % 2 == 1 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

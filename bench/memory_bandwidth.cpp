@@ -8,7 +8,7 @@
 
 #include "bench/median.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 // Runs body(first, last) over [0, n) split evenly across `threads`; returns wall seconds.
@@ -78,4 +78,4 @@ bandwidth_result measure_memory_bandwidth(const bandwidth_options& options) {
   return out;
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 struct bandwidth_options {
   size_t array_bytes = size_t(256) << 20;  // per array; must dwarf the last-level cache (32 MB here)
@@ -25,4 +25,4 @@ struct bandwidth_result {
 // Throws std::invalid_argument for sizes below 1 MiB, repeat outside 1..1000 or threads < 0.
 bandwidth_result measure_memory_bandwidth(const bandwidth_options& options);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -8,7 +8,7 @@
 #include "bench/random_fill.hpp"
 #include "model/checkpoint/safetensors_writer.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace fs = std::filesystem;
 namespace {
 
@@ -18,9 +18,9 @@ const char* const k_copied_files[] = {
     "preprocessor_config.json", "video_preprocessor_config.json",
 };
 
-st_dtype parse_dtype(const std::string& name) {
-  if (name == "bfloat16" || name == "bf16") return st_dtype::bf16;
-  if (name == "float32" || name == "fp32") return st_dtype::f32;
+model::st_dtype parse_dtype(const std::string& name) {
+  if (name == "bfloat16" || name == "bf16") return model::st_dtype::bf16;
+  if (name == "float32" || name == "fp32") return model::st_dtype::f32;
   throw std::invalid_argument("random checkpoint dtype '" + name + "' (use bfloat16 or float32)");
 }
 
@@ -31,7 +31,7 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-std::string generation_config_json(const model_config& cfg) {
+std::string generation_config_json(const model::model_config& cfg) {
   const std::string bos = std::to_string(cfg.text.bos_token_id);
   const std::string eos = std::to_string(cfg.text.eos_token_id);
   return "{\n  \"bos_token_id\": " + bos + ",\n  \"do_sample\": true,\n  \"eos_token_id\": [" + eos +
@@ -52,15 +52,15 @@ void copy_tokenizer_files(const fs::path& from, const fs::path& to) {
 
 random_checkpoint_summary write_random_checkpoint(const random_checkpoint_options& options) {
   if (options.out_dir.empty()) throw std::invalid_argument("random checkpoint: no output directory");
-  const model_config cfg = shape_preset(options.shape);
-  const st_dtype dtype = parse_dtype(options.dtype);
+  const model::model_config cfg = shape_preset(options.shape);
+  const model::st_dtype dtype = parse_dtype(options.dtype);
   const fs::path out(options.out_dir);
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) throw std::runtime_error("cannot create " + out.string() + ": " + ec.message());
   if (!options.tokenizer_from.empty()) copy_tokenizer_files(options.tokenizer_from, out);
 
-  safetensors_writer writer;
+  model::safetensors_writer writer;
   writer.set_metadata("format", "pt");
   random_checkpoint_summary summary;
   for (const tensor_spec& t : checkpoint_tensors(cfg)) {
@@ -79,8 +79,8 @@ random_checkpoint_summary write_random_checkpoint(const random_checkpoint_option
   summary.file_bytes = fs::file_size(out / "model.safetensors");
   // config.json last: a directory with a config is a complete one.
   write_text(out / "generation_config.json", generation_config_json(cfg));
-  write_text(out / "config.json", config_json(cfg, dtype == st_dtype::bf16 ? "bfloat16" : "float32"));
+  write_text(out / "config.json", config_json(cfg, dtype == model::st_dtype::bf16 ? "bfloat16" : "float32"));
   return summary;
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 struct random_checkpoint_options {
   std::string out_dir;
@@ -26,4 +26,4 @@ struct random_checkpoint_summary {
 // checkpoint_error / std::runtime_error naming the path that could not be written.
 random_checkpoint_summary write_random_checkpoint(const random_checkpoint_options& options);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 // Elements per independently seeded block: the unit of determinism and of parallel work.
@@ -28,8 +28,8 @@ uint64_t fnv1a(const std::string& s) {
 
 double unit_open(uint64_t bits) { return (double(bits >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
 
-void store(st_dtype dtype, float v, uint8_t* dst, uint64_t i) {
-  if (dtype == st_dtype::bf16) {
+void store(model::st_dtype dtype, float v, uint8_t* dst, uint64_t i) {
+  if (dtype == model::st_dtype::bf16) {
     const uint16_t b = float_to_bf16(v);
     std::memcpy(dst + 2 * i, &b, 2);
   } else {
@@ -63,9 +63,9 @@ uint16_t float_to_bf16(float x) {
 }
 
 void random_fill::operator()(uint64_t offset, uint8_t* dst, size_t n) const {
-  if (dtype != st_dtype::bf16 && dtype != st_dtype::f32)
+  if (dtype != model::st_dtype::bf16 && dtype != model::st_dtype::f32)
     throw std::invalid_argument("random weights: only bfloat16 and float32 are supported");
-  const uint64_t esize = st_dtype_size(dtype);
+  const uint64_t esize = model::st_dtype_size(dtype);
   if (offset % esize != 0 || n % esize != 0)
     throw std::invalid_argument("random weights: piece of '" + name + "' not element aligned");
   const uint64_t first = offset / esize, last = first + n / esize;
@@ -95,4 +95,4 @@ void random_fill::operator()(uint64_t offset, uint8_t* dst, size_t n) const {
   for (auto& th : pool) th.join();
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -10,14 +10,14 @@
 #include "bench/checkpoint_shape.hpp"
 #include "model/checkpoint/dtype.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 struct random_fill {
   uint64_t seed = 0;
   std::string name;  // mixed into the stream so tensors differ
   tensor_init init = tensor_init::normal;
   double stddev = 0.02;  // Hugging Face initializer_range
-  st_dtype dtype = st_dtype::bf16;  // bf16 or f32 (others throw std::invalid_argument)
+  model::st_dtype dtype = model::st_dtype::bf16;  // bf16 or f32 (others throw std::invalid_argument)
 
   // Fills bytes [offset, offset + n) of the tensor. offset and n must be multiples of the element
   // size. Uses every core for large pieces.
@@ -27,4 +27,4 @@ struct random_fill {
 // Round to nearest even, as torch's float -> bfloat16 conversion does (NaN is never produced here).
 uint16_t float_to_bf16(float x);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -4,7 +4,7 @@
 
 #include "model/checkpoint/checkpoint.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 int64_t element_bytes(const std::string& dtype) {
@@ -18,7 +18,7 @@ int64_t element_bytes(const std::string& dtype) {
 weight_traffic decode_weight_traffic(const std::string& model_dir, const std::string& dtype) {
   const std::string prefix = "model.language_model.";
   const std::string embed = prefix + "embed_tokens.weight";
-  const checkpoint ckpt(model_dir);
+  const model::checkpoint ckpt(model_dir);
   weight_traffic t;
   t.element_bytes = element_bytes(dtype);
   for (const std::string& name : ckpt.names()) {
@@ -28,4 +28,4 @@ weight_traffic decode_weight_traffic(const std::string& model_dir, const std::st
   return t;
 }
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace vlserve::model {
+namespace vlserve::bench {
 
 struct weight_traffic {
   int64_t non_embedding_params = 0;  // model.language_model.* minus embed_tokens
@@ -23,4 +23,4 @@ struct weight_traffic {
 // "float16", "float32"). Throws checkpoint_error (bad checkpoint) or std::invalid_argument.
 weight_traffic decode_weight_traffic(const std::string& model_dir, const std::string& dtype);
 
-}  // namespace vlserve::model
+}  // namespace vlserve::bench
