@@ -237,7 +237,8 @@ caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs
         // From a session on another node of the cluster: the same admission as a local job.
         generation_job local;
         try {
-          local = from_remote(std::move(job));
+          if (!self->state.engine) return send_failure(self, session, 503, "the model is not loaded");
+          local = from_remote(std::move(job), self->state.engine->device(), self->state.engine->dtype());
         } catch (const std::exception& e) {  // e.g. a schema this node's build cannot compile
           return send_failure(self, session, 400, e.what());
         }

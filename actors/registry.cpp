@@ -30,10 +30,10 @@ struct registry_state {
 
 using registry_ptr = caf::stateful_actor<registry_state>*;
 
-// The worker for a new session: for a long text prompt the worker that last served its opening
-// tokens while it has a free batch slot (its prefix cache holds them), else the one of this
-// node's worker and its peers with the fewest sessions generating (ties rotate); media prompts
-// stay here, where the vision tower computed their features.
+// The worker for a new session: for a long prompt the worker that last served its opening tokens
+// while it has a free batch slot (its prefix cache holds them), else the one of this node's
+// worker and its peers with the fewest sessions generating (ties rotate). Media prompts go too:
+// their vision features travel in the job (the tower ran here, in the prompt builder).
 std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_job& job) {
   auto& st = self->state;
   const auto load_of = [&](const caf::actor& w) {

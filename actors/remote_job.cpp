@@ -2,12 +2,14 @@
 
 #include <stdexcept>
 
+#include "model/text/visual_transfer.hpp"
+
 namespace vlserve::actors {
 
-bool is_portable(const generation_job& job) { return job.input && !job.input->visual; }
+bool is_portable(const generation_job& job) { return job.input != nullptr; }
 
 remote_job to_remote(const generation_job& job) {
-  if (!is_portable(job)) throw std::invalid_argument("only text prompts can run on another node");
+  if (!is_portable(job)) throw std::invalid_argument("a job without input cannot run on another node");
   const model::sequence_input& in = *job.input;
   const auto& sp = in.settings.sampling;
   const auto& stop = in.settings.stop;
@@ -43,11 +45,28 @@ remote_job to_remote(const generation_job& job) {
   r.tools_json = out.tools_json;
   r.tool_name = out.tool_name;
   r.parallel_tool_calls = out.parallel;
+  if (in.visual) {
+    model::flat_visual f = model::flatten_visual(*in.visual);
+    r.visual_rows = std::move(f.rows);
+    r.visual_hidden = f.hidden;
+    r.visual_embeddings = std::move(f.embeddings);
+    r.visual_deepstack_layers = f.deepstack_layers;
+    r.visual_deepstack = std::move(f.deepstack);
+  }
   return r;
 }
 
-generation_job from_remote(remote_job r) {
+generation_job from_remote(remote_job r, const std::string& device, const std::string& dtype) {
   auto in = std::make_shared<model::sequence_input>();
+  if (!r.visual_rows.empty()) {
+    model::flat_visual f;
+    f.rows = std::move(r.visual_rows);
+    f.hidden = r.visual_hidden;
+    f.embeddings = std::move(r.visual_embeddings);
+    f.deepstack_layers = r.visual_deepstack_layers;
+    f.deepstack = std::move(r.visual_deepstack);
+    in->visual = model::unflatten_visual(f, device, dtype);
+  }
   in->prompt_ids = std::move(r.prompt_ids);
   in->positions = std::move(r.positions);
   in->rope_delta = r.rope_delta;

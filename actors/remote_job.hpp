@@ -1,5 +1,6 @@
 // A generation job in a form CAF can serialise, for a model worker on another node of the cluster.
-// Text prompts only: a media prompt's vision features stay on the node whose tower computed them.
+// A media prompt carries its vision features as float32 (model/text/visual_transfer.hpp), so it
+// runs on the peer without a second pass through the tower.
 #pragma once
 
 #include <caf/meta/type_name.hpp>
@@ -38,6 +39,12 @@ struct remote_job {
   std::vector<std::string> tools_json;
   std::string tool_name;
   bool parallel_tool_calls = true;
+  // Vision features (empty rows: a text prompt), flattened
+  std::vector<int64_t> visual_rows;
+  int64_t visual_hidden = 0;
+  std::vector<float> visual_embeddings;
+  int32_t visual_deepstack_layers = 0;
+  std::vector<float> visual_deepstack;
 };
 
 template <class Inspector>
@@ -46,15 +53,17 @@ typename Inspector::result_type inspect(Inspector& f, remote_job& x) {
            x.prompt_logits, x.temperature, x.top_p, x.min_p, x.presence_penalty, x.frequency_penalty,
            x.repetition_penalty, x.top_k, x.has_seed, x.seed, x.logprobs, x.top_logprobs, x.max_tokens,
            x.eos_ids, x.stop_strings, x.parse_tool_calls, x.bias_ids, x.bias_values, x.thinking_budget, x.output_kind, x.schema_json, x.tools_json, x.tool_name,
-           x.parallel_tool_calls);
+           x.parallel_tool_calls, x.visual_rows, x.visual_hidden, x.visual_embeddings, x.visual_deepstack_layers,
+           x.visual_deepstack);
 }
 
-// Whether `job` can run on another node (it carries no vision features).
+// Whether `job` can run on another node (it has an input; vision features travel with it).
 bool is_portable(const generation_job& job);
 // Throws std::invalid_argument when the job is not portable.
 remote_job to_remote(const generation_job& job);
-// Throws std::invalid_argument for an output kind it does not know, schema_error for a schema it
-// cannot compile.
-generation_job from_remote(remote_job job);
+// Vision features are rebuilt on `device` in `dtype` (the taking engine's). Throws
+// std::invalid_argument for an output kind it does not know or features whose sizes disagree,
+// schema_error for a schema it cannot compile.
+generation_job from_remote(remote_job job, const std::string& device = "cpu", const std::string& dtype = "float32");
 
 }  // namespace vlserve::actors

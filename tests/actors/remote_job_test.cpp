@@ -7,6 +7,7 @@
 #include <caf/binary_serializer.hpp>
 
 #include "actors/remote_job.hpp"
+#include "model/text/visual_injection.hpp"
 
 namespace vlserve::actors {
 namespace {
@@ -110,6 +111,41 @@ TEST(RemoteJob, AJobWithoutInputIsNotPortable) {
   EXPECT_TRUE(is_portable(sample_job()));
   EXPECT_FALSE(is_portable(generation_job{"empty", nullptr}));
   EXPECT_THROW(to_remote(generation_job{"empty", nullptr}), std::invalid_argument);
+}
+
+// Vision features cross as float32 and are rebuilt in the taking engine's dtype: bf16 values
+// survive exactly, and sizes that disagree are refused before anything is built.
+TEST(RemoteJob, VisionFeaturesCrossExactly) {
+  caf::actor_system_config cfg;
+  cfg.add_message_type<remote_job>("vl_remote_job");
+  caf::actor_system sys{cfg};
+  generation_job job = sample_job();
+  auto visual = std::make_shared<vlserve::model::visual_injection>();
+  visual->rows = {3, 4, 5};
+  visual->embeddings = at::randn({3, 8}).to(at::kBFloat16);
+  visual->deepstack = {at::randn({3, 8}).to(at::kBFloat16), at::randn({3, 8}).to(at::kBFloat16)};
+  job.input->visual = visual;
+  ASSERT_TRUE(is_portable(job));
+  remote_job sent = to_remote(job);
+  std::vector<char> bytes;
+  caf::binary_serializer sink{sys, bytes};
+  ASSERT_FALSE(sink(sent));
+  remote_job received;
+  caf::binary_deserializer source{sys, bytes};
+  ASSERT_FALSE(source(received));
+  remote_job broken = received;
+
+  const generation_job back = from_remote(std::move(received), "cpu", "bfloat16");
+  ASSERT_NE(back.input->visual, nullptr);
+  const auto& v = *back.input->visual;
+  EXPECT_EQ(v.rows, visual->rows);
+  EXPECT_EQ(v.embeddings.scalar_type(), at::kBFloat16);
+  EXPECT_TRUE(at::equal(v.embeddings, visual->embeddings));
+  ASSERT_EQ(v.deepstack.size(), 2u);
+  for (size_t k = 0; k < 2; ++k) EXPECT_TRUE(at::equal(v.deepstack[k], visual->deepstack[k]));
+
+  broken.visual_embeddings.pop_back();
+  EXPECT_THROW(from_remote(std::move(broken), "cpu", "bfloat16"), std::invalid_argument);
 }
 
 }  // namespace

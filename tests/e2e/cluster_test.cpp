@@ -130,6 +130,25 @@ TEST_F(Cluster, LongPromptsGoBackToTheNodeHoldingTheirPrefix) {
   EXPECT_TRUE(on_a == 0 || on_b == 0) << "turns were split: " << on_a << " on A, " << on_b << " on B";
 }
 
+// An image request runs on a peer too: the front's tower encodes it, the features travel in the
+// job, and the peer's answer is the reference's greedy continuation, like the front's own.
+TEST_F(Cluster, ImageRequestsArePlacedOnPeersToo) {
+  ASSERT_EQ(metric(node_a_->port(), "vlserve_cluster_peers"), 1) << node_a_->log();
+  const auto want = fixture_generated_ids("image_single").size();
+  const double a_before = metric(node_a_->port(), "vlserve_completion_tokens_total");
+  const double b_before = metric(node_b_->port(), "vlserve_completion_tokens_total");
+  const auto body = with_field(fixture_request("image_single"), "logprobs", "false");
+  std::vector<std::string> answers;
+  for (int i = 0; i < 2; ++i) {  // both nodes idle: the tie rotates, one request each
+    const auto r = http_request(node_a_->port(), "POST", "/v1/chat/completions", body, {}, 120000);
+    ASSERT_EQ(r.status, 200) << r.body;
+    answers.push_back(r.body.substr(r.body.find("\"message\"")));
+  }
+  EXPECT_EQ(metric(node_a_->port(), "vlserve_completion_tokens_total") - a_before, double(want));
+  EXPECT_EQ(metric(node_b_->port(), "vlserve_completion_tokens_total") - b_before, double(want));
+  EXPECT_EQ(answers[0].substr(0, 300), answers[1].substr(0, 300));
+}
+
 TEST_F(Cluster, NewRequestsGoToTheLessBusyNode) {
   sse_stream long_stream(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4000, true, "cluster-long"));
   ASSERT_EQ(long_stream.status(), 200);

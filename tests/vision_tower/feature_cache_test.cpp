@@ -21,7 +21,7 @@ TEST(VisionFeatureCache, ARepeatedRequestSkipsTheTowerAndGetsTheSameFeatures) {
     const built_prompt cold = build_prompt(c.request, tiny_tokenizer(), d);
     const vision::feature_cache_stats first = d.vision_cache->stats();
     EXPECT_EQ(first.hits, 0);
-    EXPECT_GE(first.misses, 1);  // one tower call for images, one for videos
+    EXPECT_GE(first.misses, 1);  // one tower call (and entry) per image and per video
     EXPECT_GT(first.bytes, 0);
     const built_prompt warm = build_prompt(c.request, tiny_tokenizer(), d);
     const vision::feature_cache_stats second = d.vision_cache->stats();
@@ -53,4 +53,25 @@ TEST(VisionFeatureCache, KeysFollowPixelsAndGridsAndTheBoundHolds) {
   vision::vision_features out;
   EXPECT_FALSE(cache.find(1, out)) << "the oldest was evicted";
   EXPECT_TRUE(cache.find(3, out));
+}
+
+// With a cache, every image and video is its own tower call and its own entry (so a turn that
+// adds an image encodes only that one); the features equal the batched call's.
+TEST(VisionFeatureCache, EachItemIsEncodedAndCachedOnItsOwn) {
+  for (const std::string name : {"image_two", "image_and_video"}) {
+    SCOPED_TRACE(name);
+    const mm_case c = load_mm_case(name);
+    const built_prompt batched = build_prompt(c.request, tiny_tokenizer(), tiny_prompt_defaults());
+    prompt_defaults d = tiny_prompt_defaults();
+    d.vision_cache = std::make_shared<vision::feature_cache>(64 << 20);
+    const built_prompt per_item = build_prompt(c.request, tiny_tokenizer(), d);
+    EXPECT_EQ(d.vision_cache->stats().misses, 2) << "one entry per image or video";
+    EXPECT_EQ(d.vision_cache->stats().entries, 2);
+    ASSERT_TRUE(batched.input.visual && per_item.input.visual);
+    EXPECT_EQ(per_item.input.visual->rows, batched.input.visual->rows);
+    EXPECT_TRUE(at::allclose(per_item.input.visual->embeddings, batched.input.visual->embeddings, 1e-4, 1e-5));
+    ASSERT_EQ(per_item.input.visual->deepstack.size(), batched.input.visual->deepstack.size());
+    for (size_t k = 0; k < batched.input.visual->deepstack.size(); ++k)
+      EXPECT_TRUE(at::allclose(per_item.input.visual->deepstack[k], batched.input.visual->deepstack[k], 1e-4, 1e-5));
+  }
 }

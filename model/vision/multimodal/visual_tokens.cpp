@@ -30,14 +30,42 @@ std::shared_ptr<const visual_injection> encode_visual_tokens(const vision_tower&
                                                             const vision_token_ids& tokens,
                                                             feature_cache* cache) {
   c10::InferenceMode guard;
+  // With a cache, each image (and each video) is encoded and cached on its own, so a later turn
+  // that adds one more image encodes only that one. The tower attends within one item at a time
+  // (per-item windows), so an item's rows do not depend on its neighbours in the call.
   auto encode = [&](const std::vector<float>& pixels, const std::vector<grid_thw>& grids) {
     if (!cache) return tower.encode(pixels, grids);
-    const uint64_t key = feature_cache::key_of(pixels, grids);
-    vision_features f;
-    if (cache->find(key, f)) return f;
-    f = tower.encode(pixels, grids);
-    cache->insert(key, f);
-    return f;
+    int64_t total = 0;
+    for (const auto& g : grids) total += g.patches();
+    if (total <= 0 || pixels.size() % size_t(total) != 0)
+      throw std::invalid_argument("pixel values do not divide into the grids' patches");
+    const size_t per_patch = pixels.size() / size_t(total);
+    std::vector<vision_features> parts;
+    size_t offset = 0;
+    for (const auto& g : grids) {
+      const size_t n = size_t(g.patches()) * per_patch;
+      const std::vector<float> item(pixels.begin() + long(offset), pixels.begin() + long(offset + n));
+      offset += n;
+      const std::vector<grid_thw> one = {g};
+      const uint64_t key = feature_cache::key_of(item, one);
+      vision_features f;
+      if (!cache->find(key, f)) {
+        f = tower.encode(item, one);
+        cache->insert(key, f);
+      }
+      parts.push_back(std::move(f));
+    }
+    if (parts.size() == 1) return parts.front();
+    vision_features all;
+    std::vector<at::Tensor> embeds;
+    for (const auto& p : parts) embeds.push_back(p.embeds);
+    all.embeds = at::cat(embeds);
+    for (size_t k = 0; k < parts.front().deepstack.size(); ++k) {
+      std::vector<at::Tensor> tap;
+      for (const auto& p : parts) tap.push_back(p.deepstack.at(k));
+      all.deepstack.push_back(at::cat(tap));
+    }
+    return all;
   };
   vision_features img, vid;
   if (!media.image_grids.empty()) img = encode(media.pixel_values, media.image_grids);
