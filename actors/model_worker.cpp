@@ -17,8 +17,8 @@
 #include "actors/worker_events.hpp"
 #include "model/device_info.hpp"
 #include "model/checkpoint/model_fingerprint.hpp"
-#include "model/hub/hub_error.hpp"
-#include "model/hub/resolve_model_dir.hpp"
+#include "hub/hub_error.hpp"
+#include "hub/resolve_model_dir.hpp"
 #include "model/serving/memory_check.hpp"
 
 namespace vlserve::actors {
@@ -58,7 +58,7 @@ void load(worker_ptr self) {
   auto& st = self->state;
   try {
     set_phase(self, model_phase::loading, "resolving model files", 0.0);
-    const auto dir = model::hub::resolve_model_dir(st.cfg.hub, [self](const model::hub::download_progress& p) {
+    const auto dir = hub::resolve_model_dir(st.cfg.hub, [self](const hub::download_progress& p) {
       set_phase(self, model_phase::loading,
                 "downloading " + p.current_file + " (" + std::to_string(int(p.percent)) + "%)", p.percent / 100.0);
     });
@@ -89,7 +89,7 @@ void load(worker_ptr self) {
     defaults.max_context = st.cfg.engine.max_context;
     defaults.media = st.cfg.media;
     if (st.engine->config().has_vision) {
-      // Media requests run the tower in the prompt builder, on the engine's device and dtype.
+      // Media requests run the tower in the media prompt actor, on the engine's device and dtype.
       defaults.tower = std::make_shared<const model::vision::vision_tower>(
           dir, model::vision::tower_options{st.cfg.engine.device, st.cfg.engine.dtype});
       defaults.processor = model::vision::load_processor_config(dir);
@@ -102,7 +102,7 @@ void load(worker_ptr self) {
     set_phase(self, model_phase::ready, "serving on " + st.engine->device() + " in " + st.engine->dtype(), 1.0);
     spdlog::info("model ready: {} on {} ({}), {}", st.cfg.served_model_name, st.engine->device(),
                  st.engine->dtype(), model::backend_description());
-  } catch (const model::hub::hub_error& e) {
+  } catch (const hub::hub_error& e) {
     // Say how to provide the model, not only why fetching it failed.
     const std::string detail = std::string("the model is not available: ") + e.what() +
                                ". To serve it, set MODEL_REPO_ID to a local model directory (config.json, "

@@ -10,8 +10,8 @@
 #include "actors/metrics.hpp"
 #include "actors/model_assets.hpp"
 #include "actors/service_state.hpp"
-#include "model/hub/hub_options.hpp"
-#include "model/media/media_policy.hpp"
+#include "hub/hub_options.hpp"
+#include "media/media_policy.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/text/engine.hpp"
 
@@ -20,14 +20,14 @@ namespace vlserve::actors {
 class cluster_members;
 
 struct worker_config {
-  model::hub::hub_options hub;  // where the model comes from
+  hub::hub_options hub;  // where the model comes from
   model::engine_options engine;
   model::runner_options runner;
   int max_tokens_default = 256;
   double temperature_default = 0.7;
   std::array<int, 3> effort_budgets{1024, 4096, 16384};  // REASONING_EFFORT_BUDGETS
   std::string served_model_name;  // /v1/models id; the repo id by default
-  model::media::media_policy media;  // MEDIA_* settings for request images/videos
+  media::media_policy media;  // MEDIA_* settings for request images/videos
   int64_t prefix_cache_bytes = -1;   // PREFIX_CACHE_BYTES; -1 = auto, resolved when the model loads
   int64_t vision_cache_bytes = 0;    // VISION_CACHE_BYTES; 0 = off
   // Nodes that passed the cluster gate (actors/cluster_gate.hpp); messages from any other node are

@@ -11,16 +11,16 @@
 
 #include "actors/atoms.hpp"
 #include "actors/cluster_gate.hpp"
+#include "actors/media_prompt_actor.hpp"
 #include "actors/model_worker.hpp"
 #include "actors/peer_connector.hpp"
 #include "actors/remote_job.hpp"
 #include "actors/persister.hpp"
-#include "actors/prompt_builder.hpp"
 #include "actors/registry.hpp"
 #include "actors/watchdog.hpp"
 #include "config/served_model_name.hpp"
+#include "hub/hub_options.hpp"
 #include "model/device_info.hpp"
-#include "model/hub/hub_options.hpp"
 
 namespace vlserve::actors {
 
@@ -33,7 +33,7 @@ namespace {
 
 worker_config worker_config_from(const config::settings& s) {
   worker_config w;
-  w.hub = model::hub::hub_options_from_env(s);
+  w.hub = hub::hub_options_from_env(s);
   // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
   w.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
   w.engine.dtype = model::resolve_dtype(s.torch_dtype, w.engine.device);
@@ -113,7 +113,7 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   rc.max_batch = s.max_batch;
   rc.max_queued = s.max_queued;
   registry_ = spawn_registry(sys, rc);
-  builder_ = spawn_prompt_builder(sys);
+  media_prompts_ = spawn_media_prompt_actor(sys);
   if (s.cluster_port > 0) {
     // The port offers only the gate: peers prove CLUSTER_SECRET there to get the worker, which
     // then takes their text jobs; its events go back to their sessions.
@@ -153,7 +153,7 @@ void runtime::stop() {
   stopping_->store(true);
   for (auto& c : connectors_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   connectors_.clear();
-  for (auto* a : {&gate_, &builder_, &registry_, &worker_, &watchdog_, &persister_}) {
+  for (auto* a : {&gate_, &media_prompts_, &registry_, &worker_, &watchdog_, &persister_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }

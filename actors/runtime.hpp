@@ -35,7 +35,7 @@ class runtime {
   assets_holder& assets() { return assets_; }
   caf::actor_system& system();
   const caf::actor& registry() const { return registry_; }
-  const caf::actor& prompt_builder() const { return builder_; }
+  const caf::actor& media_prompt_actor() const { return media_prompts_; }
   const config::settings& settings() const { return settings_; }
 
   // Sends exit to every long-lived actor and destroys the system; idempotent.
@@ -51,7 +51,7 @@ class runtime {
   service_metrics metrics_;
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
-  caf::actor persister_, watchdog_, worker_, registry_, builder_, gate_;
+  caf::actor persister_, watchdog_, worker_, registry_, media_prompts_, gate_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
   std::vector<caf::actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
 };

@@ -27,7 +27,7 @@ struct bench_args {
   std::string model_dir, dtype = "bfloat16", device = "cpu";
   std::vector<int64_t> batches{1, 4, 8};
   std::vector<int64_t> prompts{512};
-  model::engine_bench_options run;
+  bench::engine_bench_options run;
   size_t bandwidth_bytes = size_t(256) << 20;
 };
 
@@ -57,11 +57,11 @@ std::string load_average() {
   return line.empty() ? "unknown" : line;
 }
 
-model::bandwidth_result bandwidth(const bench_args& a) {
-  model::bandwidth_options o;
+bench::bandwidth_result bandwidth(const bench_args& a) {
+  bench::bandwidth_options o;
   o.array_bytes = a.bandwidth_bytes;
   o.repeat = std::max(a.run.repeat, 3);
-  return model::measure_memory_bandwidth(o);
+  return bench::measure_memory_bandwidth(o);
 }
 
 bench_report run_bench(const bench_args& a) {
@@ -85,7 +85,7 @@ bench_report run_bench(const bench_args& a) {
   r.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.device = engine.device();
   r.dtype = engine.dtype();
-  r.weights = model::decode_weight_traffic(a.model_dir, r.dtype);
+  r.weights = bench::decode_weight_traffic(a.model_dir, r.dtype);
 
   std::cerr << "bench: GEMM peak...\n";
   model::gemm_options g;
@@ -98,16 +98,16 @@ bench_report run_bench(const bench_args& a) {
 
   for (int64_t p : a.prompts) {
     std::cerr << "bench: prefill of " << p << " tokens...\n";
-    model::engine_bench_options o = a.run;
+    bench::engine_bench_options o = a.run;
     o.prompt_tokens = p;
-    r.prefill.push_back(model::bench_prefill(engine, o));
+    r.prefill.push_back(bench::bench_prefill(engine, o));
   }
   for (int64_t b : a.batches) {
     std::cerr << "bench: decode at batch " << b << "...\n";
-    r.decode.push_back(model::bench_decode(engine, b, a.run));
+    r.decode.push_back(bench::bench_decode(engine, b, a.run));
   }
   std::cerr << "bench: token mask cost...\n";
-  r.mask = model::bench_mask_cost(model::tokenizer::load(a.model_dir + "/tokenizer.json"),
+  r.mask = bench::bench_mask_cost(model::tokenizer::load(a.model_dir + "/tokenizer.json"),
                                   std::size_t(engine.vocab_size()), 20);
   r.bandwidth_after = bandwidth(a);
   r.load_after = load_average();

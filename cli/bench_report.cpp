@@ -87,7 +87,7 @@ void print_json_line(std::ostream& os, const bench_report& r) {
   key_str("loadavg_before", r.load_before);
   key_str("loadavg_after", r.load_after);
   // The first prompt length's figures stay at the top level for scripts that read one.
-  const model::prefill_result first = r.prefill.empty() ? model::prefill_result{} : r.prefill[0];
+  const bench::prefill_result first = r.prefill.empty() ? bench::prefill_result{} : r.prefill[0];
   w.Key("prompt_tokens"), w.Int64(first.prompt_tokens);
   w.Key("prefill_chunk"), w.Int64(r.settings.prefill_chunk);
   w.Key("decode_tokens"), w.Int64(r.settings.decode_tokens);

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "model/bench/engine_bench.hpp"
-#include "model/bench/gemm_peak.hpp"
-#include "model/bench/mask_bench.hpp"
-#include "model/bench/memory_bandwidth.hpp"
-#include "model/bench/weight_traffic.hpp"
+#include "bench/engine_bench.hpp"
+#include "model/text/gemm_peak.hpp"
+#include "bench/mask_bench.hpp"
+#include "bench/memory_bandwidth.hpp"
+#include "bench/weight_traffic.hpp"
 
 namespace vlserve::cli {
 
@@ -19,13 +19,13 @@ struct bench_report {
   int threads = 0;
   std::string load_before, load_after;  // /proc/loadavg: the machine is shared, say how busy it was
   double load_seconds = 0;
-  model::engine_bench_options settings;
-  model::weight_traffic weights;
-  model::bandwidth_result bandwidth_before, bandwidth_after;
+  bench::engine_bench_options settings;
+  bench::weight_traffic weights;
+  bench::bandwidth_result bandwidth_before, bandwidth_after;
   model::gemm_result gemm;
-  std::vector<model::prefill_result> prefill;  // one per --prompt length, in the order given
-  std::vector<model::decode_result> decode;
-  model::mask_bench_result mask;  // constrained decoding: token mask per step
+  std::vector<bench::prefill_result> prefill;  // one per --prompt length, in the order given
+  std::vector<bench::decode_result> decode;
+  bench::mask_bench_result mask;  // constrained decoding: token mask per step
 
   // Mean of the two triad medians, in bytes/s: the bandwidth the decode ratios use.
   double bandwidth_bytes_per_s() const;

@@ -6,7 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/generate_output.hpp"
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 #include "model/device_info.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/serving/prompt_builder.hpp"

@@ -1,12 +1,12 @@
 // `vlserve random-checkpoint`: writes a model directory with random weights of a preset shape, for
-// benchmarks (speed depends on shapes, not values) and tests. See model/bench/random_checkpoint.hpp.
+// benchmarks (speed depends on shapes, not values) and tests. See bench/random_checkpoint.hpp.
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
 #include "cli/bench_args.hpp"
 #include "cli/commands.hpp"
-#include "model/bench/random_checkpoint.hpp"
+#include "bench/random_checkpoint.hpp"
 
 namespace vlserve::cli {
 namespace {
@@ -15,10 +15,10 @@ const char* const k_usage_line =
     "usage: vlserve random-checkpoint --out DIR [--shape 2b|tiny] [--seed N] "
     "[--dtype bfloat16|float32] [--tokenizer-from MODEL_DIR]";
 
-model::random_checkpoint_options parse_options(const std::vector<std::string>& args) {
+bench::random_checkpoint_options parse_options(const std::vector<std::string>& args) {
   const auto flags =
       parse_flags(args, {"--out", "--shape", "--seed", "--dtype", "--tokenizer-from"});
-  model::random_checkpoint_options o;
+  bench::random_checkpoint_options o;
   if (!flags.count("--out")) throw std::invalid_argument("--out is required");
   o.out_dir = flags.at("--out");
   if (flags.count("--shape")) o.shape = flags.at("--shape");
@@ -39,7 +39,7 @@ const char* random_checkpoint_usage() {
 }
 
 int random_checkpoint_command(std::vector<std::string> args) {
-  model::random_checkpoint_options options;
+  bench::random_checkpoint_options options;
   try {
     options = parse_options(args);
   } catch (const std::exception& e) {
@@ -49,7 +49,7 @@ int random_checkpoint_command(std::vector<std::string> args) {
   try {
     std::cerr << "writing a random " << options.shape << " checkpoint (" << options.dtype << ") to "
               << options.out_dir << "\n";
-    const auto s = model::write_random_checkpoint(options);
+    const auto s = bench::write_random_checkpoint(options);
     std::cout << "wrote " << options.out_dir << ": " << s.tensors << " tensors, " << s.params
               << " parameters, model.safetensors " << s.file_bytes << " bytes\n";
     return 0;

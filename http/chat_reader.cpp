@@ -7,9 +7,9 @@
 
 #include "actors/atoms.hpp"
 #include "actors/generation_job.hpp"
-#include "actors/prompt_builder.hpp"
+#include "actors/media_prompt_actor.hpp"
 #include "config/served_model_name.hpp"
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 #include "http/cors.hpp"
 #include "http/sse.hpp"
 #include "http/stream_sinks.hpp"
@@ -83,9 +83,9 @@ void open_session(route_context& ctx, pending_chat& p) {
   }
 
   if (model::vision::has_media(body)) {
-    // Media takes seconds to fetch, decode and encode: the detached prompt builder does it.
+    // Media takes seconds to fetch, decode and encode: the detached media prompt actor does it.
     ctx.connections.add(reply.peer_id(), info.id, sink);
-    caf::anon_send(ctx.rt.prompt_builder(), actors::vl_build_atom::value,
+    caf::anon_send(ctx.rt.media_prompt_actor(), actors::vl_build_atom::value,
                    actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry(), std::move(p.building)});
     return;
   }

@@ -1,7 +1,7 @@
 // Reads chat (and tokenize) requests off Pistache's reactor thread: JSON parsing, validation, the chat template
 // and tokenising (a 15 MB prompt takes seconds) run on this detached actor's own thread, so the
 // reactor only moves bytes and /health answers at once. Text prompts go from here to the
-// registry; prompts with images or videos go on to the prompt builder (actors/prompt_builder).
+// registry; prompts with images or videos go on to the media prompt actor (actors/media_prompt_actor).
 // Errors are answered from here through the connection's raw_reply.
 #pragma once
 
@@ -35,7 +35,7 @@ struct off_reactor_job {
 };
 
 // Messages it handles:
-//   (vl_read_atom, pending_chat)   parse, validate, build; then registry or prompt builder, or an error reply
+//   (vl_read_atom, pending_chat)   parse, validate, build; then registry or media prompt actor, or an error reply
 //   (vl_read_atom, off_reactor_job) run it
 caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx);
 void send_to_reader(const caf::actor& reader, pending_chat chat);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "config/json.hpp"
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 
 namespace vlserve::http::fields {
 

@@ -12,8 +12,8 @@ import re
 import sys
 
 DOCS = ["README.md", "ARCHITECTURE.md", "TODO.md", "tests/README.md"]
-ROOTS = ("actors/", "http/", "model/", "config/", "store/", "cli/", "tests/", "scripts/", "ui/",
-         "docs/", ".ci/", "subprojects/")
+ROOTS = ("actors/", "http/", "model/", "hub/", "media/", "bench/", "config/", "store/", "cli/",
+         "tests/", "scripts/", "ui/", "docs/", ".ci/", "subprojects/")
 TOKEN = re.compile(r"`([^`\s]+)`")
 
 

@@ -11,7 +11,7 @@
 
 #include "model/chat/chat_request.hpp"
 #include "model/checkpoint/generation_config.hpp"
-#include "model/media/media_policy.hpp"
+#include "media/media_policy.hpp"
 #include "model/serving/batch_runner.hpp"
 #include "model/tokenizer/tokenizer.hpp"
 #include "model/vision/tower/feature_cache.hpp"

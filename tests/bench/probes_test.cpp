@@ -6,17 +6,17 @@
 #include <cstring>
 #include <filesystem>
 
-#include "model/bench/checkpoint_shape.hpp"
-#include "model/bench/memory_bandwidth.hpp"
-#include "model/bench/random_fill.hpp"
-#include "model/bench/weight_traffic.hpp"
+#include "bench/checkpoint_shape.hpp"
+#include "bench/memory_bandwidth.hpp"
+#include "bench/random_fill.hpp"
+#include "bench/weight_traffic.hpp"
 #include "model/checkpoint/checkpoint_error.hpp"
 #include "model/checkpoint/safetensors_file.hpp"
 #include "model/checkpoint/safetensors_writer.hpp"
 #include "tests/checkpoint/temp_dir.hpp"
 #include "tests/support/child_process.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 TEST(BandwidthProbe, ReturnsPositiveFiniteNumbers) {
@@ -65,11 +65,11 @@ TEST(RandomFill, RoundsToNearestEvenBfloat16) {
 
 TEST(SafetensorsWriter, StreamsGeneratedTensorsInPieces) {
   vlserve::testing::temp_dir dir;
-  safetensors_writer w;
+  model::safetensors_writer w;
   // 20 MiB of f32: two pieces; each element is its own index, so any misplaced piece shows.
   const int64_t n = int64_t(5) << 20;
   std::vector<uint64_t> offsets;
-  w.add_generated("big", st_dtype::f32, {n}, [&](uint64_t off, uint8_t* dst, size_t len) {
+  w.add_generated("big", model::st_dtype::f32, {n}, [&](uint64_t off, uint8_t* dst, size_t len) {
     offsets.push_back(off);
     for (size_t i = 0; i < len / 4; ++i) {
       const float v = float(off / 4 + i);
@@ -77,12 +77,12 @@ TEST(SafetensorsWriter, StreamsGeneratedTensorsInPieces) {
     }
   });
   w.add_f32("small", {2}, {1.5f, -2.f});
-  EXPECT_THROW(w.add_generated("small", st_dtype::f32, {1}, [](uint64_t, uint8_t*, size_t) {}),
-               checkpoint_error);
+  EXPECT_THROW(w.add_generated("small", model::st_dtype::f32, {1}, [](uint64_t, uint8_t*, size_t) {}),
+               model::checkpoint_error);
   w.write(dir.file("m.safetensors"));
-  EXPECT_EQ(offsets, (std::vector<uint64_t>{0, safetensors_writer::k_generate_piece}));
-  safetensors_file f(dir.file("m.safetensors"));
-  const tensor_view big = f.get("big");
+  EXPECT_EQ(offsets, (std::vector<uint64_t>{0, model::safetensors_writer::k_generate_piece}));
+  model::safetensors_file f(dir.file("m.safetensors"));
+  const model::tensor_view big = f.get("big");
   ASSERT_EQ(big.nbytes, size_t(n) * 4);
   for (int64_t i : {int64_t(0), int64_t(4194303), int64_t(4194304), n - 1}) {
     float v = 0;
@@ -96,8 +96,8 @@ TEST(SafetensorsWriter, StreamsGeneratedTensorsInPieces) {
 
 TEST(SafetensorsWriter, AFailingSourceLeavesNoFileBehind) {
   vlserve::testing::temp_dir dir;
-  safetensors_writer w;
-  w.add_generated("x", st_dtype::bf16, {8}, [](uint64_t, uint8_t*, size_t) {
+  model::safetensors_writer w;
+  w.add_generated("x", model::st_dtype::bf16, {8}, [](uint64_t, uint8_t*, size_t) {
     throw std::runtime_error("source failed");
   });
   EXPECT_THROW(w.write(dir.file("m.safetensors")), std::runtime_error);
@@ -135,4 +135,4 @@ TEST(CheckpointShape, TwoBillionPresetHasTheSpecCounts) {
 }
 
 }  // namespace
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

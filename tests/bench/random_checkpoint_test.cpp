@@ -6,15 +6,15 @@
 #include <cstring>
 #include <filesystem>
 
-#include "model/bench/checkpoint_shape.hpp"
-#include "model/bench/random_checkpoint.hpp"
+#include "bench/checkpoint_shape.hpp"
+#include "bench/random_checkpoint.hpp"
 #include "model/checkpoint/checkpoint.hpp"
 #include "model/checkpoint/model_config.hpp"
 #include "model/text/engine.hpp"
 #include "tests/checkpoint/temp_dir.hpp"
 #include "tests/support/child_process.hpp"
 
-namespace vlserve::model {
+namespace vlserve::bench {
 namespace {
 
 std::string fixture_model() { return vlserve::testing::fixtures_dir() + "/qwen3vl-tiny/model"; }
@@ -28,7 +28,7 @@ random_checkpoint_options tiny_options(const std::string& out, uint64_t seed) {
   return o;
 }
 
-std::vector<float> bf16_values(const tensor_view& v) {
+std::vector<float> bf16_values(const model::tensor_view& v) {
   std::vector<float> out(size_t(v.numel()));
   for (size_t i = 0; i < out.size(); ++i) {
     uint16_t b = 0;
@@ -42,7 +42,7 @@ std::vector<float> bf16_values(const tensor_view& v) {
 TEST(RandomCheckpoint, TinyShapeMatchesTheFixtureTensorForTensor) {
   vlserve::testing::temp_dir dir;
   const auto summary = write_random_checkpoint(tiny_options(dir.path(), 7));
-  const checkpoint ours(dir.path()), fixture(fixture_model() + "/model.safetensors");
+  const model::checkpoint ours(dir.path()), fixture(fixture_model() + "/model.safetensors");
   ASSERT_EQ(ours.names(), fixture.names());
   EXPECT_EQ(summary.tensors, int64_t(fixture.names().size()));
   for (const std::string& name : fixture.names()) {
@@ -56,8 +56,8 @@ TEST(RandomCheckpoint, TinyShapeMatchesTheFixtureTensorForTensor) {
 TEST(RandomCheckpoint, ConfigRoundTripsThroughTheParser) {
   vlserve::testing::temp_dir dir;
   write_random_checkpoint(tiny_options(dir.path(), 1));
-  const model_config ours = load_model_config(dir.path());
-  const model_config fixture = load_model_config(fixture_model());
+  const model::model_config ours = model::load_model_config(dir.path());
+  const model::model_config fixture = model::load_model_config(fixture_model());
   EXPECT_EQ(ours.text.hidden_size, fixture.text.hidden_size);
   EXPECT_EQ(ours.text.num_hidden_layers, fixture.text.num_hidden_layers);
   EXPECT_EQ(ours.text.num_key_value_heads, fixture.text.num_key_value_heads);
@@ -66,8 +66,8 @@ TEST(RandomCheckpoint, ConfigRoundTripsThroughTheParser) {
   EXPECT_EQ(ours.text.rope_theta, fixture.text.rope_theta);
   EXPECT_EQ(ours.vision.deepstack_visual_indexes, fixture.vision.deepstack_visual_indexes);
   EXPECT_EQ(ours.vision.out_hidden_size, fixture.vision.out_hidden_size);
-  const model_config big = shape_preset("2b");
-  EXPECT_EQ(parse_model_config(config_json(big, "bfloat16"), "2b").text.intermediate_size, 6144);
+  const model::model_config big = shape_preset("2b");
+  EXPECT_EQ(model::parse_model_config(config_json(big, "bfloat16"), "2b").text.intermediate_size, 6144);
 }
 
 TEST(RandomCheckpoint, ValuesFollowTheHfInitAndTheSeed) {
@@ -75,7 +75,7 @@ TEST(RandomCheckpoint, ValuesFollowTheHfInitAndTheSeed) {
   write_random_checkpoint(tiny_options(a.path(), 3));
   write_random_checkpoint(tiny_options(b.path(), 3));
   write_random_checkpoint(tiny_options(c.path(), 4));
-  const checkpoint ca(a.path()), cb(b.path()), cc(c.path());
+  const model::checkpoint ca(a.path()), cb(b.path()), cc(c.path());
   const std::string embed = "model.language_model.embed_tokens.weight";
   const auto va = bf16_values(ca.get(embed));
   EXPECT_EQ(va, bf16_values(cb.get(embed)));
@@ -92,10 +92,10 @@ TEST(RandomCheckpoint, ValuesFollowTheHfInitAndTheSeed) {
 TEST(RandomCheckpoint, LoadsInTheTextEngineAndGivesFiniteLogits) {
   vlserve::testing::temp_dir dir;
   write_random_checkpoint(tiny_options(dir.path(), 11));
-  engine_options eo;
+  model::engine_options eo;
   eo.dtype = "bfloat16";
-  text_engine engine(dir.path(), eo);
-  const sequence_id s = engine.create_sequence();
+  model::text_engine engine(dir.path(), eo);
+  const model::sequence_id s = engine.create_sequence();
   const auto out = engine.step({{s, {151644, 872, 198, 9707}, {}, 1, nullptr}});
   ASSERT_EQ(out.size(), 1u);
   ASSERT_EQ(int64_t(out[0].values.size()), engine.vocab_size());
@@ -117,4 +117,4 @@ TEST(RandomCheckpoint, RejectsBadOptionsWithClearErrors) {
 }
 
 }  // namespace
-}  // namespace vlserve::model
+}  // namespace vlserve::bench

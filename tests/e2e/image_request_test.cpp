@@ -1,5 +1,5 @@
 // Images through the HTTP API: the fixture's image request gets the reference's greedy tokens
-// (built off the reactor by the prompt builder actor), a broken image gets a 400 naming its
+// (built off the reactor by the media prompt actor), a broken image gets a 400 naming its
 // content part, and a text stream started beside them is not held up.
 #include <gtest/gtest.h>
 

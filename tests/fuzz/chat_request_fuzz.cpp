@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 #include "model/chat/chat_template.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 

@@ -2,7 +2,7 @@
 // and no input — truncated, corrupted or deeply nested — may escape as anything else.
 #include <gtest/gtest.h>
 
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 
 using vlserve::http::parse_chat_request;
 using vlserve::http::request_error;

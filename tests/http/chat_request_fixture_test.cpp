@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "config/json.hpp"
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 #include "model/chat/chat_template.hpp"
 #include "tests/support/child_process.hpp"
 

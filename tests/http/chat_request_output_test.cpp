@@ -2,7 +2,7 @@
 // (with the param) for everything the server would otherwise have to ignore.
 #include <gtest/gtest.h>
 
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 
 using namespace vlserve;
 using http::parse_chat_request;

@@ -1,5 +1,5 @@
 // parse_chat_request on valid bodies of every shape the OpenAI API allows.
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -67,9 +67,9 @@ std::vector<logged_request> fake_hub::requests() const {
   return out;
 }
 
-model::hub::hub_options test_options(const std::string& work_dir, const std::string& endpoint,
-                                     const std::string& repo_id) {
-  model::hub::hub_options o;
+hub::hub_options test_options(const std::string& work_dir, const std::string& endpoint,
+                              const std::string& repo_id) {
+  hub::hub_options o;
   o.repo_id = repo_id;
   o.endpoint = endpoint;
   o.cache_dir = work_dir + "/hub-cache";

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "model/hub/hub_options.hpp"
+#include "hub/hub_options.hpp"
 #include "tests/support/child_process.hpp"
 
 namespace vlserve::testing {
@@ -43,8 +43,8 @@ class fake_hub {
 };
 
 // Options for repo_id in a cache under work_dir, fast retries, talking to endpoint.
-model::hub::hub_options test_options(const std::string& work_dir, const std::string& endpoint,
-                                     const std::string& repo_id);
+hub::hub_options test_options(const std::string& work_dir, const std::string& endpoint,
+                              const std::string& repo_id);
 std::string fixture_model_dir();
 std::string read_file(const std::string& path);
 std::string git_blob_sha1(const std::string& content);

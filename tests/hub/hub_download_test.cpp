@@ -6,13 +6,12 @@
 #include <future>
 #include <mutex>
 
-#include "model/hub/resolve_model_dir.hpp"
+#include "hub/resolve_model_dir.hpp"
 #include "tests/hub/fake_hub_process.hpp"
 
 namespace vlserve::testing {
 namespace {
 namespace fs = std::filesystem;
-namespace hub = model::hub;
 
 const std::vector<std::string> model_files{
     "config.json",           "generation_config.json",   "tokenizer.json",

@@ -3,14 +3,13 @@
 
 #include <filesystem>
 
-#include "model/hub/resolve_model_dir.hpp"
+#include "hub/resolve_model_dir.hpp"
 #include "tests/hub/fake_hub_process.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace vlserve::testing {
 namespace {
 namespace fs = std::filesystem;
-namespace hub = model::hub;
 
 hub::hub_error resolve_error(const hub::hub_options& opts) {
   try {

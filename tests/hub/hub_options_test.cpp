@@ -6,14 +6,13 @@
 #include <fstream>
 
 #include "config/settings.hpp"
-#include "model/hub/cache_layout.hpp"
-#include "model/hub/resolve_model_dir.hpp"
+#include "hub/cache_layout.hpp"
+#include "hub/resolve_model_dir.hpp"
 #include "tests/hub/fake_hub_process.hpp"
 
 namespace vlserve::testing {
 namespace {
 namespace fs = std::filesystem;
-namespace hub = model::hub;
 
 // Sets environment variables for one test and restores them after.
 class env_guard {

@@ -4,15 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "model/hub/curl_transfer.hpp"
-#include "model/hub/file_metadata.hpp"
-#include "model/hub/hub_error.hpp"
-#include "model/hub/hub_http_errors.hpp"
+#include "hub/curl_transfer.hpp"
+#include "hub/file_metadata.hpp"
+#include "hub/hub_error.hpp"
+#include "hub/hub_http_errors.hpp"
 #include "tests/hub/fake_hub_process.hpp"
 
 namespace vlserve::testing {
 namespace {
-namespace hub = model::hub;
 
 TEST(hub_transfer, metadata_of_small_and_lfs_files) {
   scratch_dir work;

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "model/media/address_filter.hpp"
+#include "media/address_filter.hpp"
 
-namespace vlserve::model::media {
+namespace vlserve::media {
 namespace {
 
 std::string kind_of(const std::string& text) {
@@ -68,4 +68,4 @@ TEST(address_filter, unknown_families_and_short_lengths_are_refused) {
 }
 
 }  // namespace
-}  // namespace vlserve::model::media
+}  // namespace vlserve::media

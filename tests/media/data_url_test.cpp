@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "model/media/media_source.hpp"
+#include "media/media_source.hpp"
 #include "tests/media/media_test_support.hpp"
 
-namespace vlserve::model::media {
+namespace vlserve::media {
 namespace {
 
 using testing::base64_encode;
@@ -87,4 +87,4 @@ TEST(data_url, size_cap_counts_decoded_bytes) {
 }
 
 }  // namespace
-}  // namespace vlserve::model::media
+}  // namespace vlserve::media

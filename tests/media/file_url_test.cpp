@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <string>
 
-#include "model/media/media_source.hpp"
+#include "media/media_source.hpp"
 #include "tests/media/media_test_support.hpp"
 
-namespace vlserve::model::media {
+namespace vlserve::media {
 namespace {
 namespace fs = std::filesystem;
 
@@ -103,4 +103,4 @@ TEST_F(file_url, bad_targets_give_clear_messages) {
 }
 
 }  // namespace
-}  // namespace vlserve::model::media
+}  // namespace vlserve::media

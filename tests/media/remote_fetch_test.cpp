@@ -5,10 +5,10 @@
 #include <chrono>
 #include <string>
 
-#include "model/media/media_source.hpp"
+#include "media/media_source.hpp"
 #include "tests/media/media_test_support.hpp"
 
-namespace vlserve::model::media {
+namespace vlserve::media {
 namespace {
 
 class remote_fetch : public ::testing::Test {
@@ -140,4 +140,4 @@ TEST_F(remote_fetch, remote_fetches_can_be_switched_off) {
 }
 
 }  // namespace
-}  // namespace vlserve::model::media
+}  // namespace vlserve::media

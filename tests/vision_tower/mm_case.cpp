@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "config/json.hpp"
-#include "http/chat_request.hpp"
+#include "http/chat_request_parser.hpp"
 #include "model/checkpoint/checkpoint.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/text/text_case.hpp"

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "model/bench/random_checkpoint.hpp"
+#include "bench/random_checkpoint.hpp"
 #include "model/device_info.hpp"
 #include "model/vision/tower/vision_features.hpp"
 #include "model/vision/tower/vision_tower.hpp"
@@ -24,9 +24,9 @@ int main(int argc, char** argv) {
   try {
     vlserve::model::set_compute_threads(0);
     if (!std::filesystem::exists(std::string(argv[1]) + "/config.json")) {
-      vlserve::model::random_checkpoint_options o;
+      vlserve::bench::random_checkpoint_options o;
       o.out_dir = argv[1];
-      vlserve::model::write_random_checkpoint(o);
+      vlserve::bench::write_random_checkpoint(o);
     }
     const vision_tower tower(argv[1], tower_options{"cpu", argv[2]});
     const grid_thw g{std::stoll(argv[3]), std::stoll(argv[4]), std::stoll(argv[5])};

@@ -1,6 +1,6 @@
 #include "model/vision/multimodal/request_media.hpp"
 
-#include "model/media/media_source.hpp"
+#include "media/media_source.hpp"
 #include "model/vision/image_processor.hpp"
 #include "model/vision/media_error.hpp"
 #include "model/vision/video_processor.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "model/chat/chat_request.hpp"
-#include "model/media/media_policy.hpp"
+#include "media/media_policy.hpp"
 #include "model/vision/multimodal/expand_prompt.hpp"
 #include "model/vision/multimodal/visual_tokens.hpp"
 #include "model/vision/vision_config.hpp"
@@ -31,7 +31,7 @@ struct request_media {
 // True when any message has an image or video part.
 bool has_media(const chat_request& request);
 
-// Loads every image/video part (model/media load_media) and preprocesses it. Throws
+// Loads every image/video part (media/ load_media) and preprocesses it. Throws
 // request_media_error naming the part: too many parts (policy.max_items), unloadable or undecodable
 // media, or more than policy.max_vision_tokens merged tokens in all.
 request_media load_request_media(const chat_request& request, const processor_config& cfg,
