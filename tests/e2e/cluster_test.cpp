@@ -153,6 +153,12 @@ TEST_F(Cluster, NewRequestsGoToTheLessBusyNode) {
   sse_stream long_stream(node_a_->port(), "POST", "/v1/chat/completions", greedy_text(4000, true, "cluster-long"));
   ASSERT_EQ(long_stream.status(), 200);
   ASSERT_TRUE(long_stream.next().has_value());
+  // The worker updates its running gauge after the step whose event the client may already hold:
+  // wait until exactly one node reports the long stream before deciding which one is busy.
+  const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (metric(node_a_->port(), "vlserve_running_sequences") + metric(node_b_->port(), "vlserve_running_sequences") != 1 &&
+         std::chrono::steady_clock::now() < settle)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const bool long_on_b = metric(node_b_->port(), "vlserve_running_sequences") == 1;
   const uint16_t idle_port = long_on_b ? node_a_->port() : node_b_->port();
   const double idle_before = metric(idle_port, "vlserve_completion_tokens_total");
