@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <pthread.h>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -22,14 +23,29 @@ namespace {
 // SIGTERM to exit, streams running or not (orchestrators send SIGKILL after their grace period).
 constexpr auto kShutdownBudget = std::chrono::milliseconds(4000);
 
-// Blocks the stop signals in this thread before any other thread exists, so every thread
-// inherits the mask and sigwait() below is the only receiver.
+pthread_t main_thread;
+
+// A stop signal that lands on a thread created before main blocked it (OpenBLAS starts its pool
+// when the library loads) would take the default action and kill the process (exit 130: seen
+// once in e2e_serve) instead of shutting down; this handler passes it on to the main thread,
+// where sigwait() takes it. pthread_kill is async-signal-safe.
+void forward_to_main(int sig) { pthread_kill(main_thread, sig); }
+
+// Blocks the stop signals in this thread, so every thread started from here inherits the mask and
+// sigwait() below is the receiver; threads that already exist reach it through forward_to_main.
 sigset_t block_stop_signals() {
+  main_thread = pthread_self();
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  // Blocked here first, so the handler never runs on (and never forwards to) the main thread.
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  struct sigaction forward = {};
+  forward.sa_handler = forward_to_main;
+  sigemptyset(&forward.sa_mask);
+  sigaction(SIGINT, &forward, nullptr);
+  sigaction(SIGTERM, &forward, nullptr);
   return set;
 }
 
