@@ -195,7 +195,7 @@ void send_failure(worker_ptr self, const caf::actor& session, int status, const 
   ev.finish_reason = "error";
   ev.error_status = status;
   ev.error_message = message;
-  ev.error_type = status == 400 ? "invalid_request_error" : status == 429 ? "rate_limit_error" : "server_error";
+  ev.error_type = status == 400 ? "invalid_request_error" : "server_error";
   self->send(session, vl_event_atom::value, std::move(ev));
 }
 

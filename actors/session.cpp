@@ -332,10 +332,11 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
         ev.finish_reason = "interrupted";
         on_worker_event(self, std::move(ev));
         if (!s.cfg.persister) return true;
-        // The persister answers in order: once this metadata write is done, so is the last event.
+        // on_worker_event queued the last event, the metadata and a sync; the persister works its
+        // mailbox in order, so the answer to this second sync means all of them are on disk.
         auto rp = self->make_response_promise<bool>();
-        self->request(s.cfg.persister, s.cfg.store_timeout, vl_persist_atom::value, info(self))
-            .then([rp](bool ok) mutable { rp.deliver(ok); }, [rp](const caf::error&) mutable { rp.deliver(false); });
+        self->request(s.cfg.persister, s.cfg.store_timeout, vl_flush_atom::value)
+            .then([rp]() mutable { rp.deliver(true); }, [rp](const caf::error&) mutable { rp.deliver(false); });
         return rp;
       },
       [=](vl_expire_atom, uint64_t epoch) {

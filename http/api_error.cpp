@@ -37,6 +37,12 @@ api_error queue_full(std::string message) {
   return {429, std::move(message), "rate_limit_error", "", "queue_full"};
 }
 
+int retry_after_seconds(const api_error& e) {
+  if (e.status == 503) return 5;
+  if (e.status == 429) return 2;
+  return 0;
+}
+
 api_error internal_error(std::string message) {
   return {500, std::move(message), "server_error", "", "internal_error"};
 }

@@ -27,6 +27,10 @@ api_error method_not_allowed(std::string message);
 api_error queue_full(std::string message);
 api_error internal_error(std::string message);
 
+// Seconds for a Retry-After header (503: the model is loading or full; 429: the queue is full),
+// or 0 for none. Both reply paths (Pistache writer and raw connection) ask here.
+int retry_after_seconds(const api_error& e);
+
 // {"error":{"message":...,"type":...,"param":...|null,"code":...|null}}
 std::string error_body(const api_error& e);
 

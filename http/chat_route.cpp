@@ -8,6 +8,7 @@
 #include "actors/atoms.hpp"
 #include "http/chat_reader.hpp"
 #include "http/cors.hpp"
+#include "http/deferred_reply.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
 #include "http/route_auth.hpp"
@@ -60,9 +61,8 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
                                  std::to_string(ctx.settings.max_batch) + ", MAX_QUEUED=" +
                                  std::to_string(ctx.settings.max_queued) + "); retry later"),
                       metrics);
-  auto reply = std::make_shared<raw_reply>(w.getPeer(), metrics);
   const auto origin = origin_of(req);
-  reply->add_headers(cors_header_lines(ctx.settings, origin));
+  auto reply = deferred_reply(ctx, w, origin);
   send_to_reader(ctx.chat_reader, pending_chat{owner, req.body(), header_value(req, "X-Session-Id"), origin,
                                                std::move(reply), count_building(metrics)});
 }

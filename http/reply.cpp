@@ -19,8 +19,7 @@ void send_text(Http::ResponseWriter& w, int status, const std::string& body, act
 }
 
 void send_error(Http::ResponseWriter& w, const api_error& e, actors::service_metrics& metrics) {
-  if (e.status == 503) w.headers().add<retry_after_header>(5);
-  if (e.status == 429) w.headers().add<retry_after_header>(2);
+  if (const int seconds = retry_after_seconds(e)) w.headers().add<retry_after_header>(seconds);
   if (e.status == 401) w.headers().add<www_authenticate_header>();
   send_json(w, e.status, error_body(e), metrics);
 }

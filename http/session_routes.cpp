@@ -8,6 +8,7 @@
 #include "actors/atoms.hpp"
 #include "actors/registry.hpp"
 #include "http/cors.hpp"
+#include "http/deferred_reply.hpp"
 #include "http/reply.hpp"
 #include "http/request_headers.hpp"
 #include "http/route_auth.hpp"
@@ -45,8 +46,7 @@ std::optional<std::string> path_id(route_context& ctx, const Rest::Request& req,
 void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std::string& owner,
                          const std::string& id, uint64_t from, sse_sink::empty_end on_empty,
                          const std::string& origin) {
-  auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-  reply->add_headers(cors_header_lines(ctx.settings, origin));
+  auto reply = deferred_reply(ctx, w, origin);
   auto sink = std::make_shared<sse_sink>(reply, id, completion_context{}, on_empty);
   const auto scoped = scoped_session_id(owner, id);
   ctx.connections.add(reply->peer_id(), scoped, sink);
@@ -59,8 +59,7 @@ void add_session_routes(Rest::Router& router, route_context& ctx) {
     if (!owner) return Rest::Route::Result::Ok;
     const auto id = path_id(ctx, req, w);
     if (!id) return Rest::Route::Result::Ok;
-    auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-    reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
+    auto reply = deferred_reply(ctx, w, origin_of(req));
     caf::anon_send(ctx.rt.registry(), actors::vl_info_atom::value, scoped_session_id(*owner, *id),
                    json_reply(reply, *id));
     return Rest::Route::Result::Ok;
@@ -91,8 +90,7 @@ void add_session_routes(Rest::Router& router, route_context& ctx) {
     if (!owner) return Rest::Route::Result::Ok;
     const auto id = path_id(ctx, req, w);
     if (!id) return Rest::Route::Result::Ok;
-    auto reply = std::make_shared<raw_reply>(w.getPeer(), ctx.rt.metrics());
-    reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
+    auto reply = deferred_reply(ctx, w, origin_of(req));
     caf::anon_send(ctx.rt.registry(), actors::vl_cancel_atom::value, scoped_session_id(*owner, *id),
                    json_reply(reply, *id));
     return Rest::Route::Result::Ok;

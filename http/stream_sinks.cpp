@@ -22,8 +22,7 @@ void send_error_reply(raw_reply& reply, int status, const std::string& message, 
 
 void send_api_error(raw_reply& reply, const api_error& e) {
   std::vector<std::string> headers;
-  if (e.status == 503) headers.push_back("Retry-After: 5");
-  if (e.status == 429) headers.push_back("Retry-After: 2");
+  if (const int seconds = retry_after_seconds(e)) headers.push_back("Retry-After: " + std::to_string(seconds));
   reply.send(e.status, "application/json", error_body(e), headers);
 }
 

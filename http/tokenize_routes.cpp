@@ -1,7 +1,5 @@
 // POST /tokenize and POST /detokenize in the shape vLLM and llama.cpp share: text in, token ids
 // out and back. The tokenizer is the served model's; these routes need the API key like /v1.
-#include <pistache/peer.h>
-
 #include <algorithm>
 #include <functional>
 #include <memory>
@@ -9,7 +7,7 @@
 #include "config/json.hpp"
 #include "http/chat_reader.hpp"
 #include "http/cors.hpp"
-#include "http/raw_reply.hpp"
+#include "http/deferred_reply.hpp"
 #include "http/reply.hpp"
 #include "http/stream_sinks.hpp"
 #include "http/route_auth.hpp"
@@ -105,8 +103,7 @@ Rest::Route::Result serve(route_context& ctx, const Rest::Request& req, Http::Re
     send_error(w, model_not_ready("the tokenizer is not loaded yet; retry later or check GET /health"), metrics);
     return Rest::Route::Result::Ok;
   }
-  auto reply = std::make_shared<raw_reply>(w.getPeer(), metrics);
-  reply->add_headers(cors_header_lines(ctx.settings, origin_of(req)));
+  auto reply = deferred_reply(ctx, w, origin_of(req));
   run_off_reactor(ctx.chat_reader, [reply, assets, body = req.body(), fields = std::move(fields),
                                     work = std::move(work)] {
     try {

@@ -12,6 +12,21 @@
 namespace vlserve::actors {
 namespace {
 
+// `sent` through CAF's binary serialisation, as it crosses between cluster nodes.
+remote_job across_the_wire(const remote_job& sent) {
+  caf::actor_system_config cfg;
+  cfg.add_message_type<remote_job>("vl_remote_job");
+  caf::actor_system sys{cfg};
+  std::vector<char> bytes;
+  caf::binary_serializer sink{sys, bytes};
+  remote_job copy = sent;
+  EXPECT_FALSE(sink(copy)) << "serialising";
+  remote_job received;
+  caf::binary_deserializer source{sys, bytes};
+  EXPECT_FALSE(source(received)) << "deserialising";
+  return received;
+}
+
 generation_job sample_job() {
   auto in = std::make_shared<model::sequence_input>();
   in->prompt_ids = {1, 2, 151644, 7};
@@ -43,16 +58,7 @@ generation_job sample_job() {
 }
 
 TEST(RemoteJob, EveryFieldSurvivesTheWire) {
-  caf::actor_system_config cfg;
-  cfg.add_message_type<remote_job>("vl_remote_job");
-  caf::actor_system sys{cfg};
-  remote_job sent = to_remote(sample_job());
-  std::vector<char> bytes;
-  caf::binary_serializer sink{sys, bytes};
-  ASSERT_FALSE(sink(sent));
-  remote_job received;
-  caf::binary_deserializer source{sys, bytes};
-  ASSERT_FALSE(source(received));
+  remote_job received = across_the_wire(to_remote(sample_job()));
 
   const generation_job job = from_remote(std::move(received));
   const generation_job want = sample_job();
@@ -116,9 +122,6 @@ TEST(RemoteJob, AJobWithoutInputIsNotPortable) {
 // Vision features cross as float32 and are rebuilt in the taking engine's dtype: bf16 values
 // survive exactly, and sizes that disagree are refused before anything is built.
 TEST(RemoteJob, VisionFeaturesCrossExactly) {
-  caf::actor_system_config cfg;
-  cfg.add_message_type<remote_job>("vl_remote_job");
-  caf::actor_system sys{cfg};
   generation_job job = sample_job();
   auto visual = std::make_shared<vlserve::model::visual_injection>();
   visual->rows = {3, 4, 5};
@@ -126,13 +129,7 @@ TEST(RemoteJob, VisionFeaturesCrossExactly) {
   visual->deepstack = {at::randn({3, 8}).to(at::kBFloat16), at::randn({3, 8}).to(at::kBFloat16)};
   job.input->visual = visual;
   ASSERT_TRUE(is_portable(job));
-  remote_job sent = to_remote(job);
-  std::vector<char> bytes;
-  caf::binary_serializer sink{sys, bytes};
-  ASSERT_FALSE(sink(sent));
-  remote_job received;
-  caf::binary_deserializer source{sys, bytes};
-  ASSERT_FALSE(source(received));
+  remote_job received = across_the_wire(to_remote(job));
   remote_job broken = received;
 
   const generation_job back = from_remote(std::move(received), "cpu", "bfloat16");
