@@ -41,7 +41,7 @@ struct gate_state {
   std::map<caf::node_id, pending_challenge> pending;
 };
 
-using gate_ptr = caf::stateful_actor<gate_state>*;
+using gate_ptr = cluster_gate_actor::stateful_pointer<gate_state>;
 
 caf::node_id sender_node(gate_ptr self) {
   const auto& sender = self->current_sender();
@@ -70,9 +70,9 @@ std::string cluster_proof(const std::string& secret, const std::string& nonce, c
   return hex(mac, length);
 }
 
-caf::actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg) {
+cluster_gate_actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg) {
   if (cfg.secret.empty() || !cfg.worker || !cfg.members) throw std::invalid_argument("cluster gate needs a secret and a worker");
-  return sys.spawn([cfg](gate_ptr self) -> caf::behavior {
+  return sys.spawn([cfg](gate_ptr self) -> cluster_gate_actor::behavior_type {
     self->state.cfg = cfg;
     return {
         [=](vl_challenge_atom) -> caf::result<std::string> {
@@ -94,7 +94,7 @@ caf::actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg) {
           pending[node] = {nonce, now};
           return nonce;
         },
-        [=](vl_hello_atom, const std::string& proof) -> caf::result<caf::actor> {
+        [=](vl_hello_atom, const std::string& proof) -> caf::result<model_worker_actor> {
           const auto node = sender_node(self);
           auto& pending = self->state.pending;
           const auto it = node ? pending.find(node) : pending.end();
@@ -116,16 +116,16 @@ caf::actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg) {
   });
 }
 
-caf::actor pass_cluster_gate(caf::actor_system& sys, const caf::actor& gate, const std::string& secret,
-                             std::string& why) {
+model_worker_actor pass_cluster_gate(caf::actor_system& sys, const cluster_gate_actor& gate,
+                                     const std::string& secret, std::string& why) {
   caf::scoped_actor self{sys};
-  caf::actor worker;
+  model_worker_actor worker;
   std::string nonce;
   self->request(gate, std::chrono::seconds(5), vl_challenge_atom::value)
       .receive([&](const std::string& n) { nonce = n; }, [&](const caf::error& e) { why = sys.render(e); });
-  if (nonce.empty()) return nullptr;
+  if (nonce.empty()) return {};
   self->request(gate, std::chrono::seconds(5), vl_hello_atom::value, cluster_proof(secret, nonce, sys.node()))
-      .receive([&](const caf::actor& w) { worker = w; }, [&](const caf::error& e) { why = sys.render(e); });
+      .receive([&](const model_worker_actor& w) { worker = w; }, [&](const caf::error& e) { why = sys.render(e); });
   return worker;
 }
 

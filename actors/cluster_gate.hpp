@@ -8,7 +8,6 @@
 // network.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/node_id.hpp>
 
@@ -16,6 +15,8 @@
 #include <mutex>
 #include <set>
 #include <string>
+
+#include "actors/protocol.hpp"
 
 namespace vlserve::actors {
 
@@ -35,18 +36,16 @@ std::string cluster_proof(const std::string& secret, const std::string& nonce, c
 
 struct cluster_gate_config {
   std::string secret;
-  caf::actor worker;
+  model_worker_actor worker;
   std::shared_ptr<cluster_members> members;
 };
 
-// Messages it handles:
-//   (vl_challenge_atom)              -> string nonce (one outstanding per node, 30 s)
-//   (vl_hello_atom, string proof)    -> actor worker, or an error for a wrong or missing proof
-caf::actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg);
+// Its interface is `cluster_gate_actor` (actors/protocol.hpp).
+cluster_gate_actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_config cfg);
 
 // The joining side: asks `gate` for a nonce, proves the secret, returns the peer's worker (or null
 // with `why` set). Blocking: call it from a detached actor.
-caf::actor pass_cluster_gate(caf::actor_system& sys, const caf::actor& gate, const std::string& secret,
-                             std::string& why);
+model_worker_actor pass_cluster_gate(caf::actor_system& sys, const cluster_gate_actor& gate,
+                                     const std::string& secret, std::string& why);
 
 }  // namespace vlserve::actors

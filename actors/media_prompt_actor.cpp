@@ -11,7 +11,7 @@
 namespace vlserve::actors {
 namespace {
 
-caf::behavior media_prompt_behavior(caf::event_based_actor*) {
+media_prompt_actor_type::behavior_type media_prompt_behavior(media_prompt_actor_type::pointer) {
   return {
       [](vl_build_atom, build_order& order) {
         try {
@@ -32,6 +32,6 @@ caf::behavior media_prompt_behavior(caf::event_based_actor*) {
 
 }  // namespace
 
-caf::actor spawn_media_prompt_actor(caf::actor_system& sys) { return sys.spawn<caf::detached>(media_prompt_behavior); }
+media_prompt_actor_type spawn_media_prompt_actor(caf::actor_system& sys) { return sys.spawn<caf::detached>(media_prompt_behavior); }
 
 }  // namespace vlserve::actors

@@ -4,7 +4,6 @@
 // built by the chat reader (http/chat_reader), which hands media prompts on to this actor.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include <memory>
@@ -12,6 +11,7 @@
 #include "actors/event_sink.hpp"
 #include "actors/messages.hpp"
 #include "actors/model_assets.hpp"
+#include "actors/protocol.hpp"
 #include "model/chat/chat_request.hpp"
 
 namespace vlserve::actors {
@@ -21,13 +21,12 @@ struct build_order {
   std::shared_ptr<const model_assets> assets;
   session_info info;
   sink_ptr sink;       // refused with 400 (naming the content part) when the prompt cannot be built
-  caf::actor registry;  // gets (vl_create_atom, info, job, sink) when it can
+  registry_actor registry;  // gets (vl_create_atom, info, job, sink) when it can
   std::shared_ptr<void> building;  // dropped when the order is done: counts prompts being built
 };
 
-// Messages it handles:
-//   (vl_build_atom, build_order)   build, then hand the session to the registry or reject the sink
-caf::actor spawn_media_prompt_actor(caf::actor_system& sys);
+// Its interface is `media_prompt_actor_type` (actors/protocol.hpp).
+media_prompt_actor_type spawn_media_prompt_actor(caf::actor_system& sys);
 
 }  // namespace vlserve::actors
 

@@ -27,7 +27,7 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 struct tracked_sequence {
-  caf::actor session;
+  session_actor session;
   std::string session_id;
   clock_type::time_point admitted;
   std::optional<clock_type::time_point> last_token;
@@ -47,7 +47,7 @@ struct worker_state {
   std::string fingerprint;  // model_fingerprint of the loaded model; empty until loaded
 };
 
-using worker_ptr = caf::stateful_actor<worker_state>*;
+using worker_ptr = model_worker_actor::stateful_pointer<worker_state>;
 
 void set_phase(worker_ptr self, model_phase phase, std::string detail, double progress) {
   self->state.out.state->set({phase, std::move(detail), progress, self->state.cfg.served_model_name});
@@ -190,7 +190,7 @@ void run_step(worker_ptr self) {
   if (!st.runner->idle()) schedule_step(self);
 }
 
-void send_failure(worker_ptr self, const caf::actor& session, int status, const std::string& message) {
+void send_failure(worker_ptr self, const session_actor& session, int status, const std::string& message) {
   stream_event ev;
   ev.finish_reason = "error";
   ev.error_status = status;
@@ -200,7 +200,7 @@ void send_failure(worker_ptr self, const caf::actor& session, int status, const 
 }
 
 // Queues a sequence for `session`, or answers it with a failure event.
-void admit(worker_ptr self, generation_job& job, const caf::actor& session) {
+void admit(worker_ptr self, generation_job& job, const session_actor& session) {
   auto& st = self->state;
   if (!st.runner) return send_failure(self, session, 503, "the model is not loaded");
   if (st.by_session.count(job.session_id)) return send_failure(self, session, 409, "session already running");
@@ -219,20 +219,20 @@ void admit(worker_ptr self, generation_job& job, const caf::actor& session) {
   }
 }
 
-caf::behavior worker_behavior(worker_ptr self, worker_config cfg, worker_outputs out) {
+model_worker_actor::behavior_type worker_behavior(worker_ptr self, worker_config cfg, worker_outputs out) {
   self->state.cfg = std::move(cfg);
   self->state.out = out;
   model::set_compute_threads(0);
   load(self);
   return {
-      [=](vl_admit_atom, generation_job& job, const caf::actor& session) {
+      [=](vl_admit_atom, generation_job& job, const session_actor& session) {
         if (trusted_sender(self)) admit(self, job, session);
       },
       [=](vl_fingerprint_atom) -> caf::result<std::string> {
         if (!trusted_sender(self)) return caf::make_error(caf::sec::runtime_error, "not a cluster member");
         return self->state.fingerprint;
       },
-      [=](vl_admit_atom, remote_job& job, const caf::actor& session) {
+      [=](vl_admit_atom, remote_job& job, const session_actor& session) {
         if (!trusted_sender(self)) return;
         // From a session on another node of the cluster: the same admission as a local job.
         generation_job local;
@@ -265,7 +265,7 @@ void worker_config::validate() const {
   if (engine.max_context < 16) throw std::invalid_argument("max context must be >= 16 tokens");
 }
 
-caf::actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out) {
+model_worker_actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out) {
   cfg.validate();
   return sys.spawn<caf::detached>(worker_behavior, std::move(cfg), out);
 }

@@ -9,6 +9,7 @@
 
 #include "actors/metrics.hpp"
 #include "actors/model_assets.hpp"
+#include "actors/protocol.hpp"
 #include "actors/service_state.hpp"
 #include "hub/hub_options.hpp"
 #include "media/media_policy.hpp"
@@ -44,15 +45,8 @@ struct worker_outputs {
   assets_holder* assets = nullptr;
 };
 
-// Messages it handles:
-//   (vl_admit_atom, generation_job, actor session)  queue a sequence; deltas go to `session` as
-//                                                   (vl_event_atom, stream_event)
-//   (vl_admit_atom, remote_job, actor session)      the same from a session on another node
-//   (vl_fingerprint_atom) -> string                 model_fingerprint of the loaded model ("" until
-//                                                   loaded); cluster peers compare it before joining
-//   (vl_cancel_atom, string session_id)             drop it before the next step (final event
-//                                                   "cancelled")
-//   (vl_step_atom)                                  internal: run one step
-caf::actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out);
+// Its interface is `model_worker_actor` (actors/protocol.hpp): jobs from local sessions and from
+// sessions on nodes that passed the cluster gate; deltas go back as (vl_event_atom, stream_event).
+model_worker_actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out);
 
 }  // namespace vlserve::actors

@@ -14,12 +14,12 @@ namespace {
 struct connector_state {
   static inline const char* name = "peer_connector";
   peer_connector_config cfg;
-  caf::actor worker;     // the peer's worker while it is part of the cluster
+  model_worker_actor worker;  // the peer's worker while it is part of the cluster
   bool refused = false;  // already reported as serving a different model
   bool retry_armed = false;
 };
 
-using connector_ptr = caf::stateful_actor<connector_state>*;
+using connector_ptr = peer_connector_actor::stateful_pointer<connector_state>;
 
 void arm_retry(connector_ptr self) {
   if (self->state.retry_armed) return;
@@ -33,7 +33,7 @@ void count_peer(connector_ptr self, int64_t delta) {
 }
 
 // The model fingerprint `worker` reports, or "" when it has no model yet or does not answer.
-std::string fingerprint_of(connector_ptr self, const caf::actor& worker) {
+std::string fingerprint_of(connector_ptr self, const model_worker_actor& worker) {
   std::string out;
   caf::scoped_actor asker{self->system()};
   asker->request(worker, std::chrono::seconds(5), vl_fingerprint_atom::value)
@@ -46,20 +46,20 @@ void try_connect(connector_ptr self) {
   auto& st = self->state;
   const std::string& peer = st.cfg.peer;
   const auto colon = peer.rfind(':');
-  auto gate = self->system().middleman().remote_actor(peer.substr(0, colon),
+  auto gate = self->system().middleman().remote_actor<cluster_gate_actor>(peer.substr(0, colon),
                                                        uint16_t(std::stoi(peer.substr(colon + 1))));
   if (!gate) {
     spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(gate.error()));
     return arm_retry(self);
   }
   std::string why;
-  const caf::actor found = pass_cluster_gate(self->system(), *gate, st.cfg.secret, why);
+  const model_worker_actor found = pass_cluster_gate(self->system(), *gate, st.cfg.secret, why);
   if (!found) {
     spdlog::error("cluster: peer {} did not let this node in ({}); check that both use the same CLUSTER_SECRET",
                   peer, why);
     return arm_retry(self);
   }
-  const caf::actor* worker = &found;
+  const model_worker_actor* worker = &found;
   const std::string mine = fingerprint_of(self, st.cfg.local_worker);
   const std::string theirs = fingerprint_of(self, *worker);
   if (mine.empty() || theirs.empty()) return arm_retry(self);  // a model still loading
@@ -78,7 +78,7 @@ void try_connect(connector_ptr self) {
   self->send(st.cfg.registry, vl_peer_atom::value, *worker);
 }
 
-caf::behavior connector_behavior(connector_ptr self, peer_connector_config cfg) {
+peer_connector_actor::behavior_type connector_behavior(connector_ptr self, peer_connector_config cfg) {
   self->state.cfg = std::move(cfg);
   self->set_down_handler([=](const caf::down_msg& dm) {
     auto& st = self->state;
@@ -99,7 +99,7 @@ caf::behavior connector_behavior(connector_ptr self, peer_connector_config cfg) 
 
 }  // namespace
 
-caf::actor spawn_peer_connector(caf::actor_system& sys, peer_connector_config cfg) {
+peer_connector_actor spawn_peer_connector(caf::actor_system& sys, peer_connector_config cfg) {
   return sys.spawn<caf::detached>(connector_behavior, std::move(cfg));
 }
 

@@ -5,24 +5,24 @@
 // unreachable, still loading, different, or after it went away. Detached: connecting blocks.
 #pragma once
 
-#include <caf/actor.hpp>
-
 #include <chrono>
 #include <string>
 
 #include "actors/metrics.hpp"
+#include "actors/protocol.hpp"
 
 namespace vlserve::actors {
 
 struct peer_connector_config {
   std::string peer;                // host:port, one entry of CLUSTER_PEERS
-  caf::actor registry;             // gets (vl_peer_atom, actor) when the peer joins
-  caf::actor local_worker;         // its model fingerprint must match the peer's
+  registry_actor registry;         // gets (vl_peer_atom, worker) when the peer joins
+  model_worker_actor local_worker; // its model fingerprint must match the peer's
   service_metrics* metrics = nullptr;  // cluster_peers gauge (+1/-1); must outlive the system
   std::chrono::milliseconds retry{2000};
   std::string secret;              // CLUSTER_SECRET, proven to the peer's cluster gate
 };
 
-caf::actor spawn_peer_connector(caf::actor_system& sys, peer_connector_config cfg);
+// Its interface is `peer_connector_actor` (actors/protocol.hpp).
+peer_connector_actor spawn_peer_connector(caf::actor_system& sys, peer_connector_config cfg);
 
 }  // namespace vlserve::actors

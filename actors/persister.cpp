@@ -50,7 +50,8 @@ void close_interrupted(caf::actor_system& sys, store::session_store& st) {
   st.sync();
 }
 
-caf::behavior persister_behavior(caf::stateful_actor<persister_state>* self, persister_config cfg) {
+persister_actor::behavior_type persister_behavior(persister_actor::stateful_pointer<persister_state> self,
+                                                  persister_config cfg) {
   auto& s = self->state;
   s.cfg = cfg;
   store::store_options opts;
@@ -130,7 +131,7 @@ void persister_config::validate() const {
   if (ttl_seconds < 1) throw std::invalid_argument("SESSIONS_TTL_SECONDS must be >= 1");
 }
 
-caf::actor spawn_persister(caf::actor_system& sys, const persister_config& cfg) {
+persister_actor spawn_persister(caf::actor_system& sys, const persister_config& cfg) {
   cfg.validate();
   // Open once here so a bad path fails start-up with a message instead of a dead actor.
   { store::session_store probe({cfg.path}); }

@@ -5,6 +5,8 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -21,13 +23,8 @@ struct persister_config {
 
 // Opens the store (throws store_error when it cannot), marks sessions that were queued/running
 // when the process died as interrupted (appending a final "interrupted" event to each), then
-// serves:
-//   (vl_persist_atom, session_info) -> bool                  upsert the session's metadata; an error
-//                                                            when the store refuses it
-//   (vl_persist_atom, string id, stream_event) -> uint64     append; replies the index once committed
-//   (vl_flush_atom)                                          fsync (a stream ended)
-//   (vl_load_atom, string id) -> session_info                error if unknown
-//   (vl_load_atom, string id, uint64 from, uint32 max) -> std::vector<stream_event>
-caf::actor spawn_persister(caf::actor_system& sys, const persister_config& cfg);
+// serves `persister_actor` (actors/protocol.hpp). Its mailbox is worked in order, so an answered
+// flush means everything sent before it is on disk.
+persister_actor spawn_persister(caf::actor_system& sys, const persister_config& cfg);
 
 }  // namespace vlserve::actors

@@ -19,24 +19,24 @@ namespace {
 struct registry_state {
   static inline const char* name = "registry";
   registry_config cfg;
-  std::unordered_map<std::string, caf::actor> live;
+  std::unordered_map<std::string, session_actor> live;
   std::unordered_map<caf::actor_addr, std::string> ids;  // for down messages
-  std::vector<caf::actor> peers;  // model workers on other nodes of the cluster
+  std::vector<model_worker_actor> peers;  // model workers on other nodes of the cluster
   size_t next_worker = 0;         // rotates the tie-break among equally busy workers
   std::unordered_map<std::string, caf::actor_addr> generating;  // session id -> its worker
   std::unordered_map<caf::actor_addr, int64_t> busy;             // worker -> sessions generating
   prefix_affinity affinity;  // long prompts' openings -> the worker whose cache holds them
 };
 
-using registry_ptr = caf::stateful_actor<registry_state>*;
+using registry_ptr = registry_actor::stateful_pointer<registry_state>;
 
 // The worker for a new session: for a long prompt the worker that last served its opening tokens
 // while it has a free batch slot (its prefix cache holds them), else the one of this node's
 // worker and its peers with the fewest sessions generating (ties rotate). Media prompts go too:
 // their vision features travel in the job (the tower ran here, in the prompt builder).
-std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_job& job) {
+std::pair<model_worker_actor, int64_t> pick_worker(registry_ptr self, const generation_job& job) {
   auto& st = self->state;
-  const auto load_of = [&](const caf::actor& w) {
+  const auto load_of = [&](const model_worker_actor& w) {
     const auto it = st.busy.find(w.address());
     return it == st.busy.end() ? int64_t(0) : it->second;
   };
@@ -46,20 +46,20 @@ std::pair<caf::actor, int64_t> pick_worker(registry_ptr self, const generation_j
     if (const auto holder = st.affinity.find(*key)) {
       const bool known = *holder == st.cfg.worker.address() ||
                          std::any_of(st.peers.begin(), st.peers.end(),
-                                     [&](const caf::actor& p) { return p.address() == *holder; });
+                                     [&](const model_worker_actor& p) { return p.address() == *holder; });
       if (known) {
-        const caf::actor w = caf::actor_cast<caf::actor>(*holder);
+        const auto w = caf::actor_cast<model_worker_actor>(*holder);
         if (w && load_of(w) < st.cfg.max_batch) return {w, load_of(w)};
       }
     }
   }
   const size_t n = st.peers.size() + 1;
   const size_t first = st.next_worker++ % n;
-  caf::actor best;
+  model_worker_actor best;
   int64_t best_load = 0;
   for (size_t i = 0; i < n; ++i) {
     const size_t k = (first + i) % n;
-    const caf::actor& w = k == 0 ? st.cfg.worker : st.peers[k - 1];
+    const model_worker_actor& w = k == 0 ? st.cfg.worker : st.peers[k - 1];
     const int64_t load = load_of(w);
     if (!best || load < best_load) {
       best = w;
@@ -82,11 +82,11 @@ void release(registry_ptr self, const std::string& id) {
 
 // `worker`: the one chosen for a new session; a session reloaded from the store gets this node's
 // (it only replays, unless it is still running, which a reload never is).
-caf::actor start_session(registry_ptr self, const session_info& info, caf::actor worker = {}) {
+session_actor start_session(registry_ptr self, const session_info& info, model_worker_actor worker = {}) {
   auto& st = self->state;
   session_config sc;
   sc.info = info;
-  sc.worker = is_terminal(info.state) ? caf::actor{} : (worker ? worker : st.cfg.worker);
+  sc.worker = is_terminal(info.state) ? model_worker_actor{} : (worker ? worker : st.cfg.worker);
   sc.registry = self->address();
   sc.persister = st.cfg.persister;
   sc.watchdog = st.cfg.watchdog;
@@ -103,10 +103,10 @@ caf::actor start_session(registry_ptr self, const session_info& info, caf::actor
 }
 
 // Finds a live session or reloads a stored one, then calls `then` with it (or null if unknown).
-void with_session(registry_ptr self, const std::string& id, std::function<void(caf::actor)> then) {
+void with_session(registry_ptr self, const std::string& id, std::function<void(session_actor)> then) {
   auto& st = self->state;
   if (auto it = st.live.find(id); it != st.live.end()) return then(it->second);
-  if (!st.cfg.persister) return then(caf::actor{});
+  if (!st.cfg.persister) return then(session_actor{});
   self->request(st.cfg.persister, st.cfg.store_timeout, vl_load_atom::value, id)
       .then(
           [=](const session_info& info) {
@@ -114,10 +114,10 @@ void with_session(registry_ptr self, const std::string& id, std::function<void(c
             if (auto it = s.live.find(id); it != s.live.end()) return then(it->second);
             then(start_session(self, info));
           },
-          [=](const caf::error&) { then(caf::actor{}); });
+          [=](const caf::error&) { then(session_actor{}); });
 }
 
-caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
+registry_actor::behavior_type registry_behavior(registry_ptr self, registry_config cfg) {
   self->state.cfg = std::move(cfg);
   // A session that fails must not take the registry (and every other session) with it.
   // Only sessions are linked to the registry, and CAF may deliver a session's down_msg (which
@@ -138,7 +138,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
       return;
     }
     const auto gone = std::remove_if(st.peers.begin(), st.peers.end(),
-                                     [&](const caf::actor& p) { return p.address() == dm.source; });
+                                     [&](const model_worker_actor& p) { return p.address() == dm.source; });
     if (gone != st.peers.end()) {
       st.peers.erase(gone, st.peers.end());
       st.affinity.forget_worker(dm.source);
@@ -147,7 +147,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
     }
   });
   return {
-      [=](vl_peer_atom, const caf::actor& peer) {
+      [=](vl_peer_atom, const model_worker_actor& peer) {
         // A peer node's worker, connected by the peer connector; dropped again when it goes down.
         auto& st = self->state;
         if (!peer || std::find(st.peers.begin(), st.peers.end(), peer) != st.peers.end()) return;
@@ -162,7 +162,7 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
           sink->close(503, "too many sessions in memory; retry later");
           return;
         }
-        with_session(self, info.id, [=](caf::actor existing) mutable {
+        with_session(self, info.id, [=](session_actor existing) mutable {
           if (existing) {
             // Messages name the id the client sent, without its key's owner tag.
             sink->close(409, "session '" + store::client_session_id(info.id) +
@@ -184,8 +184,8 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
           self->send(session, vl_admit_atom::value, std::move(job));
         });
       },
-      [=](vl_subscribe_atom, const std::string& id, uint64_t from, const sink_ptr& sink) {
-        with_session(self, id, [=](caf::actor session) {
+      [=](vl_subscribe_atom, const std::string& id, const sink_ptr& sink, uint64_t from) {
+        with_session(self, id, [=](session_actor session) {
           if (!session) return sink->close(404, "unknown session '" + store::client_session_id(id) + "'");
           self->send(session, vl_subscribe_atom::value, sink, from);
         });
@@ -196,14 +196,14 @@ caf::behavior registry_behavior(registry_ptr self, registry_config cfg) {
           self->send(it->second, vl_unsubscribe_atom::value, sink);
       },
       [=](vl_cancel_atom, const std::string& id, const info_callback& cb) {
-        with_session(self, id, [=](caf::actor session) {
+        with_session(self, id, [=](session_actor session) {
           if (!session) return cb(std::nullopt);
           self->request(session, self->state.cfg.store_timeout, vl_cancel_atom::value, std::string("client"))
               .then([=](const session_info& info) { cb(info); }, [=](const caf::error&) { cb(std::nullopt); });
         });
       },
       [=](vl_info_atom, const std::string& id, const info_callback& cb) {
-        with_session(self, id, [=](caf::actor session) {
+        with_session(self, id, [=](session_actor session) {
           if (!session) return cb(std::nullopt);
           self->request(session, self->state.cfg.store_timeout, vl_info_atom::value)
               .then([=](const session_info& info) { cb(info); }, [=](const caf::error&) { cb(std::nullopt); });
@@ -233,7 +233,7 @@ void registry_config::validate() const {
   if (max_live_sessions == 0) throw std::invalid_argument("max_live_sessions must be > 0");
 }
 
-caf::actor spawn_registry(caf::actor_system& sys, registry_config cfg) {
+registry_actor spawn_registry(caf::actor_system& sys, registry_config cfg) {
   cfg.validate();
   return sys.spawn(registry_behavior, std::move(cfg));
 }

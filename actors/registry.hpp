@@ -2,8 +2,6 @@
 // stored sessions back from the persister when a client asks for one that is not in memory.
 #pragma once
 
-#include <caf/actor.hpp>
-
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -11,16 +9,14 @@
 #include "actors/event_sink.hpp"
 #include "actors/generation_job.hpp"
 #include "actors/messages.hpp"
+#include "actors/protocol.hpp"
 
 namespace vlserve::actors {
 
-// Called with the session's info, or nullopt when the id is unknown. Runs on an actor thread.
-using info_callback = std::function<void(std::optional<session_info>)>;
-
 struct registry_config {
-  caf::actor worker;
-  caf::actor persister;  // null when PERSIST_SESSIONS=0
-  caf::actor watchdog;   // null when CANCEL_AFTER_DISCONNECT_SECONDS=0
+  model_worker_actor worker;
+  persister_actor persister;  // null when PERSIST_SESSIONS=0
+  watchdog_actor watchdog;    // null when CANCEL_AFTER_DISCONNECT_SECONDS=0
   size_t ring_capacity = 4096;
   std::chrono::seconds linger{600};
   std::chrono::seconds store_timeout{10};
@@ -32,22 +28,9 @@ struct registry_config {
   void validate() const;
 };
 
-// Messages it handles:
-//   (vl_create_atom, session_info, generation_job, sink_ptr)   new session; sink gets its events
-//                                                               (409 if the id exists, 503 if full,
-//                                                               429 if every worker's queue is full)
-//   (vl_subscribe_atom, string id, uint64 from, sink_ptr)       attach to a session (404 if unknown)
-//   (vl_unsubscribe_atom, string id, sink_ptr)                  the client's connection closed
-//   (vl_cancel_atom, string id, info_callback)                  cancel; callback gets the state
-//   (vl_info_atom, string id, info_callback)                    session state and counts
-//   (vl_stats_atom) -> uint64 live sessions                      for /metrics
-//   (vl_interrupt_atom) -> bool                                  shutdown: every live session ends
-//                                                                `interrupted` (answered once stored)
-//   (vl_peer_atom, actor worker)                                a peer node's model worker joins;
-//                                                               text prompts go to the least busy
-//   (vl_done_atom, string id)                                   from a session: generation ended
-caf::actor spawn_registry(caf::actor_system& sys, registry_config cfg);
+// Its interface is `registry_actor` (actors/protocol.hpp). New sessions go to the least busy of
+// this node's worker and its peers (a long prompt to the node holding its prefix); beyond
+// max_live_sessions a new session is refused (503), beyond max_batch + max_queued per worker 429.
+registry_actor spawn_registry(caf::actor_system& sys, registry_config cfg);
 
 }  // namespace vlserve::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vlserve::actors::info_callback)

@@ -80,6 +80,9 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   // What crosses between nodes of a cluster (CAF's io middleman): jobs out, events back.
   impl_->cfg.add_message_type<remote_job>("vl_remote_job");
   impl_->cfg.add_message_type<stream_event>("stream_event");
+  // Typed handles that cross: a session's in a remote job, a worker's in the gate's answer.
+  impl_->cfg.add_message_type<session_actor>("vl_session_actor");
+  impl_->cfg.add_message_type<model_worker_actor>("vl_worker_actor");
   const bool clustered = s.cluster_port > 0 || !s.cluster_peers.empty();
   if (clustered && s.cluster_secret.empty())
     throw std::runtime_error("CLUSTER_PORT and CLUSTER_PEERS need CLUSTER_SECRET, the same on every node "
@@ -153,10 +156,16 @@ void runtime::stop() {
   stopping_->store(true);
   for (auto& c : connectors_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
   connectors_.clear();
-  for (auto* a : {&gate_, &media_prompts_, &registry_, &worker_, &watchdog_, &persister_}) {
-    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
-    *a = nullptr;
-  }
+  const auto stop_one = [](auto& handle) {
+    if (handle) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+    handle = nullptr;
+  };
+  stop_one(gate_);
+  stop_one(media_prompts_);
+  stop_one(registry_);
+  stop_one(worker_);
+  stop_one(watchdog_);
+  stop_one(persister_);
   // Destroying the system waits for every actor (sessions quit when the registry and their
   // clients are gone, or are killed by the system shutdown).
   impl_->sys.reset();

@@ -12,6 +12,7 @@
 
 #include "actors/metrics.hpp"
 #include "actors/model_assets.hpp"
+#include "actors/protocol.hpp"
 #include "actors/service_state.hpp"
 #include "config/settings.hpp"
 
@@ -34,8 +35,8 @@ class runtime {
   service_metrics& metrics() { return metrics_; }
   assets_holder& assets() { return assets_; }
   caf::actor_system& system();
-  const caf::actor& registry() const { return registry_; }
-  const caf::actor& media_prompt_actor() const { return media_prompts_; }
+  const registry_actor& registry() const { return registry_; }
+  const media_prompt_actor_type& media_prompt_actor() const { return media_prompts_; }
   const config::settings& settings() const { return settings_; }
 
   // Sends exit to every long-lived actor and destroys the system; idempotent.
@@ -51,9 +52,14 @@ class runtime {
   service_metrics metrics_;
   assets_holder assets_;
   std::unique_ptr<impl> impl_;
-  caf::actor persister_, watchdog_, worker_, registry_, media_prompts_, gate_;
+  persister_actor persister_;
+  watchdog_actor watchdog_;
+  model_worker_actor worker_;
+  registry_actor registry_;
+  media_prompt_actor_type media_prompts_;
+  cluster_gate_actor gate_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
-  std::vector<caf::actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
+  std::vector<peer_connector_actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
 };
 
 }  // namespace vlserve::actors

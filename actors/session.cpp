@@ -38,7 +38,7 @@ struct session_state_data {
   uint64_t events_at_tick = 0;   // event_count at the last tick: no new event since = send one
 };
 
-using session_ptr = caf::stateful_actor<session_state_data>*;
+using session_ptr = session_actor::stateful_pointer<session_state_data>;
 
 session_info& info(session_ptr self) { return self->state.cfg.info; }
 
@@ -48,7 +48,7 @@ void report_clients(session_ptr self) {
   info(self).attached_clients = n;
   if (!st.cfg.watchdog || is_terminal(info(self).state) || n == st.reported_clients) return;
   st.reported_clients = n;
-  self->send(st.cfg.watchdog, vl_clients_atom::value, info(self).id, caf::actor_cast<caf::actor>(self), n);
+  self->send(st.cfg.watchdog, vl_clients_atom::value, info(self).id, caf::actor_cast<session_actor>(self), n);
 }
 
 // A finished session with nobody attached leaves memory after the linger time; its events stay in
@@ -175,7 +175,7 @@ void on_worker_event(session_ptr self, stream_event ev) {
   }
   info(self).state = terminal_state_for(ev.finish_reason);
   // First, so the registry counts this worker free before the client sees the end.
-  if (auto registry = caf::actor_cast<caf::actor>(st.cfg.registry))
+  if (auto registry = caf::actor_cast<registry_actor>(st.cfg.registry))
     self->send(registry, vl_done_atom::value, info(self).id);
   const auto usage = ev.usage;
   ev.final = !info(self).include_usage || ev.error_status != 0;
@@ -221,7 +221,7 @@ void admit(session_ptr self, generation_job job) {
   auto& s = self->state;
   if (is_terminal(info(self).state)) return;  // cancelled while its metadata was being stored
   s.admitted = true;
-  const auto me = caf::actor_cast<caf::actor>(self);
+  const auto me = caf::actor_cast<session_actor>(self);
   // Losing the worker (it failed, or its node went away) ends the session with an error event
   // instead of leaving it `running` forever.
   self->monitor(s.cfg.worker);
@@ -243,12 +243,12 @@ void fail_unstored(session_ptr self, const std::string& why) {
   for (auto& [id, sub] : st.subs) sub.sink->close(500, "the session could not be stored; retry later");
   st.subs.clear();
   if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
-  if (auto registry = caf::actor_cast<caf::actor>(st.cfg.registry))
+  if (auto registry = caf::actor_cast<registry_actor>(st.cfg.registry))
     self->send(registry, vl_done_atom::value, info(self).id);
   self->quit();
 }
 
-caf::behavior session_behavior(session_ptr self, session_config cfg) {
+session_actor::behavior_type session_behavior(session_ptr self, session_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   // A reloaded session: its events live in the store; a terminal one is complete.
@@ -257,7 +257,7 @@ caf::behavior session_behavior(session_ptr self, session_config cfg) {
   st.log_complete = is_terminal(info(self).state);
   if (st.log_complete) arm_linger(self);
   self->set_down_handler([=](const caf::down_msg& dm) {
-    if (dm.source != self->state.cfg.worker || is_terminal(info(self).state)) return;
+    if (dm.source != self->state.cfg.worker.address() || is_terminal(info(self).state)) return;
     const bool remote = dm.source.node() != self->node();
     spdlog::warn("session {}: its {} went away ({})", info(self).id, remote ? "worker node" : "model worker",
                  self->system().render(dm.reason));
@@ -354,7 +354,7 @@ void session_config::validate() const {
   if (linger.count() < 0) throw std::invalid_argument("linger must be >= 0");
 }
 
-caf::actor spawn_session(caf::actor_system& sys, session_config cfg) {
+session_actor spawn_session(caf::actor_system& sys, session_config cfg) {
   cfg.validate();
   return sys.spawn(session_behavior, std::move(cfg));
 }

@@ -12,7 +12,7 @@ namespace vlserve::actors {
 namespace {
 
 struct watched {
-  caf::actor session;
+  session_actor session;
   int32_t attached = 0;
   uint64_t epoch = 0;  // bumped on every change, so a stale timer is recognised and ignored
 };
@@ -23,10 +23,11 @@ struct watchdog_state {
   std::unordered_map<std::string, watched> sessions;
 };
 
-caf::behavior watchdog_behavior(caf::stateful_actor<watchdog_state>* self, watchdog_config cfg) {
+watchdog_actor::behavior_type watchdog_behavior(watchdog_actor::stateful_pointer<watchdog_state> self,
+                                                watchdog_config cfg) {
   self->state.cfg = cfg;
   return {
-      [=](vl_clients_atom, const std::string& id, const caf::actor& session, int32_t attached) {
+      [=](vl_clients_atom, const std::string& id, const session_actor& session, int32_t attached) {
         auto& w = self->state.sessions[id];
         w.session = session;
         w.attached = attached;
@@ -55,7 +56,7 @@ void watchdog_config::validate() const {
   if (grace.count() < 0) throw std::invalid_argument("watchdog grace must be >= 0 seconds");
 }
 
-caf::actor spawn_watchdog(caf::actor_system& sys, const watchdog_config& cfg) {
+watchdog_actor spawn_watchdog(caf::actor_system& sys, const watchdog_config& cfg) {
   cfg.validate();
   return sys.spawn(watchdog_behavior, cfg);
 }

@@ -4,6 +4,8 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol.hpp"
+
 #include <chrono>
 
 namespace vlserve::actors {
@@ -15,12 +17,8 @@ struct watchdog_config {
   void validate() const;
 };
 
-// Messages it handles:
-//   (vl_clients_atom, string session_id, actor session, int32 attached)  a session's client count changed
-//   (vl_forget_atom, string session_id)                                 the session ended; stop watching
-//   (vl_expire_atom, string session_id, uint64 epoch)                   internal timer
-// Messages it sends:
-//   to the session: (vl_cancel_atom, string reason = "disconnect")
-caf::actor spawn_watchdog(caf::actor_system& sys, const watchdog_config& cfg);
+// Its interface is `watchdog_actor` (actors/protocol.hpp). It tells a session nobody watches
+// (vl_cancel_atom, "disconnect"), anonymously: the session's reply has no handler here.
+watchdog_actor spawn_watchdog(caf::actor_system& sys, const watchdog_config& cfg);
 
 }  // namespace vlserve::actors

@@ -50,7 +50,7 @@ void attach_event_stream(route_context& ctx, Http::ResponseWriter& w, const std:
   auto sink = std::make_shared<sse_sink>(reply, id, completion_context{}, on_empty);
   const auto scoped = scoped_session_id(owner, id);
   ctx.connections.add(reply->peer_id(), scoped, sink);
-  caf::anon_send(ctx.rt.registry(), actors::vl_subscribe_atom::value, scoped, from, actors::sink_ptr(sink));
+  caf::anon_send(ctx.rt.registry(), actors::vl_subscribe_atom::value, scoped, actors::sink_ptr(sink), from);
 }
 
 void add_session_routes(Rest::Router& router, route_context& ctx) {

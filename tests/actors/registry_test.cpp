@@ -7,6 +7,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/registry.hpp"
+#include "actors/remote_job.hpp"
 #include "tests/actors/recording_sink.hpp"
 
 using namespace vlserve::actors;
@@ -23,9 +24,9 @@ class throwing_sink : public event_sink {
 };
 
 // Answers every admission with one content event and a finish, as a worker would.
-caf::behavior echo_worker(caf::event_based_actor* self) {
+model_worker_actor::behavior_type echo_worker(model_worker_actor::pointer self) {
   return {
-      [=](vl_admit_atom, const generation_job&, const caf::actor& session) {
+      [=](vl_admit_atom, const generation_job&, const session_actor& session) {
         stream_event text;
         text.content = "hello";
         self->send(session, vl_event_atom::value, text);
@@ -33,7 +34,10 @@ caf::behavior echo_worker(caf::event_based_actor* self) {
         done.finish_reason = "stop";
         self->send(session, vl_event_atom::value, done);
       },
-      [=](vl_cancel_atom, const std::string&) {},
+      [](vl_admit_atom, const remote_job&, const session_actor&) {},
+      [](vl_fingerprint_atom) { return std::string("echo"); },
+      [](vl_cancel_atom, const std::string&) {},
+      [](vl_step_atom) {},
   };
 }
 
@@ -75,8 +79,12 @@ TEST(Registry, SurvivesASessionThatFails) {
   EXPECT_EQ(good->events()[1].finish_reason, "stop");
   EXPECT_EQ(good->closes(), 1);
 
-  for (auto& a : {registry, worker, watcher}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  registry = worker = watcher = nullptr;
+  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(worker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+  registry = nullptr;
+  worker = nullptr;
+  watcher = nullptr;
   rc.worker = nullptr;
   sched.run();
   // Pending timers (the finished session's linger) fire now, so nothing is left waiting.

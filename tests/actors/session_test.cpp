@@ -6,6 +6,7 @@
 #include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/remote_job.hpp"
 #include "actors/session.hpp"
 #include "tests/actors/recording_sink.hpp"
 
@@ -18,16 +19,19 @@ namespace {
 struct worker_log {
   std::vector<std::string> admitted;
   std::vector<std::string> cancelled;
-  caf::actor session;
+  session_actor session;
 };
 
 // Admits jobs and answers a cancel with the final "cancelled" event, as the real worker does.
-caf::behavior scripted_worker(caf::event_based_actor* self, std::shared_ptr<worker_log> log) {
+model_worker_actor::behavior_type scripted_worker(model_worker_actor::pointer self, std::shared_ptr<worker_log> log) {
   return {
-      [=](vl_admit_atom, const generation_job& job, const caf::actor& session) {
+      [=](vl_admit_atom, const generation_job& job, const session_actor& session) {
         log->admitted.push_back(job.session_id);
         log->session = session;
       },
+      [](vl_admit_atom, const remote_job&, const session_actor&) {},  // sessions here are local
+      [](vl_fingerprint_atom) { return std::string("scripted"); },
+      [](vl_step_atom) {},
       [=](vl_cancel_atom, const std::string& id) {
         log->cancelled.push_back(id);
         stream_event ev;
@@ -42,10 +46,11 @@ struct clients_log {
   std::vector<std::string> forgotten;
 };
 
-caf::behavior recording_watchdog(caf::event_based_actor*, std::shared_ptr<clients_log> log) {
+watchdog_actor::behavior_type recording_watchdog(watchdog_actor::pointer, std::shared_ptr<clients_log> log) {
   return {
-      [=](vl_clients_atom, const std::string&, const caf::actor&, int32_t n) { log->counts.push_back(n); },
+      [=](vl_clients_atom, const std::string&, const session_actor&, int32_t n) { log->counts.push_back(n); },
       [=](vl_forget_atom, const std::string& id) { log->forgotten.push_back(id); },
+      [](vl_expire_atom, const std::string&, uint64_t) {},
   };
 }
 
@@ -68,7 +73,9 @@ struct session_fixture : ::testing::Test {
   caf::scheduler::test_coordinator* sched = nullptr;
   std::shared_ptr<worker_log> wlog = std::make_shared<worker_log>();
   std::shared_ptr<clients_log> clog = std::make_shared<clients_log>();
-  caf::actor worker, watchdog, session;
+  model_worker_actor worker;
+  watchdog_actor watchdog;
+  session_actor session;
 
   void SetUp() override {
     cfg.set("scheduler.policy", caf::atom("testing"));
@@ -100,9 +107,13 @@ struct session_fixture : ::testing::Test {
     sched->run();
   }
   void TearDown() override {
-    for (auto& a : {worker, watchdog, session})
+    const auto stop = [](auto& a) {
       if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    session = worker = watchdog = nullptr;
+      a = nullptr;
+    };
+    stop(worker);
+    stop(watchdog);
+    stop(session);
     sched->run();
     sys.reset();
   }
@@ -257,12 +268,18 @@ TEST_F(session_fixture, FinishedSessionQuitsAfterLingerWithNoClient) {
 
 namespace {
 // A persister whose store refuses every metadata record (full disk, a limit).
-caf::behavior refusing_persister(caf::event_based_actor*) {
+persister_actor::behavior_type refusing_persister(persister_actor::pointer) {
   return {
       [](vl_persist_atom, const session_info&) -> caf::result<bool> {
         return caf::make_error(caf::sec::runtime_error, "store full");
       },
       [](vl_persist_atom, const std::string&, const stream_event& ev) { return ev.index; },
+      [](vl_flush_atom) {},
+      [](vl_load_atom, const std::string&) -> caf::result<session_info> {
+        return caf::make_error(caf::sec::runtime_error, "unknown session");
+      },
+      [](vl_load_atom, const std::string&, uint64_t, uint32_t) { return std::vector<stream_event>{}; },
+      [](vl_expire_atom) {},
   };
 }
 }  // namespace
@@ -289,22 +306,29 @@ namespace {
 // A persister that stores everything but answers the first metadata write only when told to.
 struct held_answer {
   bool holding = false;
-  caf::response_promise promise;
+  caf::typed_response_promise<bool> promise;
 };
-caf::behavior slow_persister(caf::event_based_actor* self, std::shared_ptr<held_answer> held) {
+// The persister's interface plus the test's "now answer" message.
+using slow_persister_actor = persister_actor::extend<caf::reacts_to<vl_stats_atom>>;
+slow_persister_actor::behavior_type slow_persister(slow_persister_actor::pointer self, std::shared_ptr<held_answer> held) {
   return {
       [=](vl_persist_atom, const session_info&) -> caf::result<bool> {
         if (held->holding) return true;
         held->holding = true;
-        held->promise = self->make_response_promise();
+        held->promise = self->make_response_promise<bool>();
         return held->promise;
       },
       [](vl_persist_atom, const std::string&, const stream_event& ev) { return ev.index; },
       [](vl_flush_atom) {},
-      // The test's "now answer": delivered from inside the actor, as CAF expects.
+      [](vl_load_atom, const std::string&) -> caf::result<session_info> {
+        return caf::make_error(caf::sec::runtime_error, "unknown session");
+      },
+      [](vl_load_atom, const std::string&, uint64_t, uint32_t) { return std::vector<stream_event>{}; },
+      [](vl_expire_atom) {},
+      // Delivered from inside the actor, as CAF expects.
       [=](vl_stats_atom) {
         held->promise.deliver(true);
-        held->promise = caf::response_promise{};
+        held->promise = caf::typed_response_promise<bool>{};
       },
   };
 }
@@ -315,7 +339,8 @@ TEST_F(session_fixture, ACancelWhileTheMetadataIsStoredEndsTheSessionWithoutGene
   session_config sc;
   sc.info.id = "s3";
   sc.worker = worker;
-  sc.persister = sys->spawn(slow_persister, held);
+  const slow_persister_actor persister = sys->spawn(slow_persister, held);
+  sc.persister = persister;
   session = spawn_session(*sys, sc);
   auto sink = std::make_shared<recording_sink>();
   subscribe(sink, 0);
@@ -325,7 +350,7 @@ TEST_F(session_fixture, ACancelWhileTheMetadataIsStoredEndsTheSessionWithoutGene
   sched->run();
   caf::anon_send(session, vl_cancel_atom::value, std::string("client"));
   sched->run();
-  caf::anon_send(sc.persister, vl_stats_atom::value);
+  caf::anon_send(persister, vl_stats_atom::value);
   sched->run();
   EXPECT_TRUE(wlog->admitted.empty()) << "a cancelled session must not start generating";
   ASSERT_EQ(sink->events().size(), 1u);

@@ -17,8 +17,12 @@ struct cancel_log {
   std::vector<std::string> reasons;
 };
 
-caf::behavior recording_session(caf::event_based_actor*, std::shared_ptr<cancel_log> log) {
-  return {[=](vl_cancel_atom, const std::string& reason) { log->reasons.push_back(reason); }};
+// Only the cancel matters here, so it is a dynamically typed actor seen through a session handle.
+session_actor recording_session(caf::actor_system& sys, std::shared_ptr<cancel_log> log) {
+  auto plain = sys.spawn([log](caf::event_based_actor*) -> caf::behavior {
+    return {[=](vl_cancel_atom, const std::string& reason) { log->reasons.push_back(reason); }};
+  });
+  return caf::actor_cast<session_actor>(plain);
 }
 
 struct virtual_time : ::testing::Test {
@@ -47,7 +51,7 @@ struct virtual_time : ::testing::Test {
 
 TEST_F(virtual_time, CancelsAfterGraceWithNoClient) {
   auto log = std::make_shared<cancel_log>();
-  auto session = sys->spawn(recording_session, log);
+  auto session = recording_session(*sys, log);
   auto dog = spawn_watchdog(*sys, {10s});
   caf::anon_send(dog, vl_clients_atom::value, std::string("s1"), session, int32_t(1));
   caf::anon_send(dog, vl_clients_atom::value, std::string("s1"), session, int32_t(0));
@@ -65,7 +69,7 @@ TEST_F(virtual_time, CancelsAfterGraceWithNoClient) {
 
 TEST_F(virtual_time, ReattachWithinGraceKeepsTheSession) {
   auto log = std::make_shared<cancel_log>();
-  auto session = sys->spawn(recording_session, log);
+  auto session = recording_session(*sys, log);
   auto dog = spawn_watchdog(*sys, {10s});
   caf::anon_send(dog, vl_clients_atom::value, std::string("s1"), session, int32_t(0));
   sched->run();
@@ -87,7 +91,7 @@ TEST_F(virtual_time, ReattachWithinGraceKeepsTheSession) {
 
 TEST_F(virtual_time, ZeroGraceNeverCancels) {
   auto log = std::make_shared<cancel_log>();
-  auto session = sys->spawn(recording_session, log);
+  auto session = recording_session(*sys, log);
   auto dog = spawn_watchdog(*sys, {0s});
   caf::anon_send(dog, vl_clients_atom::value, std::string("s1"), session, int32_t(0));
   sched->run();
@@ -99,7 +103,7 @@ TEST_F(virtual_time, ZeroGraceNeverCancels) {
 
 TEST_F(virtual_time, ForgottenSessionIsNotCancelled) {
   auto log = std::make_shared<cancel_log>();
-  auto session = sys->spawn(recording_session, log);
+  auto session = recording_session(*sys, log);
   auto dog = spawn_watchdog(*sys, {1s});
   caf::anon_send(dog, vl_clients_atom::value, std::string("s1"), session, int32_t(0));
   caf::anon_send(dog, vl_forget_atom::value, std::string("s1"));

@@ -11,6 +11,7 @@
 #include "actors/atoms.hpp"
 #include "actors/cluster_gate.hpp"
 #include "actors/messages.hpp"
+#include "actors/protocol.hpp"
 #include "actors/remote_job.hpp"
 #include "tests/e2e/e2e_server.hpp"
 #include "tests/support/http_client.hpp"
@@ -27,6 +28,8 @@ struct client_config : caf::actor_system_config {
     load<caf::io::middleman>();
     add_message_type<actors::remote_job>("vl_remote_job");
     add_message_type<actors::stream_event>("stream_event");
+    add_message_type<actors::session_actor>("vl_session_actor");
+    add_message_type<actors::model_worker_actor>("vl_worker_actor");
   }
 };
 
@@ -39,7 +42,7 @@ class ClusterAuth : public ::testing::Test {
                                                                             {"CLUSTER_SECRET", kSecret}},
                                          "cluster_auth.log");
     sys_ = std::make_unique<caf::actor_system>(cfg_);
-    auto gate = sys_->middleman().remote_actor("127.0.0.1", port_);
+    auto gate = sys_->middleman().remote_actor<actors::cluster_gate_actor>("127.0.0.1", port_);
     ASSERT_TRUE(gate) << sys_->render(gate.error());
     gate_ = *gate;
   }
@@ -47,11 +50,13 @@ class ClusterAuth : public ::testing::Test {
     gate_ = nullptr;
     sys_.reset();
   }
+  // The gate without its interface, so the test can send what a typed peer could not.
+  caf::actor raw_gate() const { return caf::actor_cast<caf::actor>(gate_); }
   uint16_t port_ = 0;
   std::unique_ptr<e2e_server> node_;
   client_config cfg_;
   std::unique_ptr<caf::actor_system> sys_;
-  caf::actor gate_;
+  actors::cluster_gate_actor gate_;
 };
 
 // A stand-in for a peer's session: records what the worker sends back.
@@ -80,15 +85,15 @@ TEST_F(ClusterAuth, WithoutTheSecretTheGateGivesNothingAway) {
   caf::scoped_actor self{*sys_};
   // A proof with no challenge before it, and a job sent to the gate itself: both refused.
   bool refused = false;
-  self->request(gate_, std::chrono::seconds(5), actors::vl_hello_atom::value, std::string(64, '0'))
-      .receive([&](const caf::actor&) {}, [&](const caf::error&) { refused = true; });
+  self->request(raw_gate(), std::chrono::seconds(5), actors::vl_hello_atom::value, std::string(64, '0'))
+      .receive([&](const actors::model_worker_actor&) {}, [&](const caf::error&) { refused = true; });
   EXPECT_TRUE(refused);
   actors::remote_job job;
   job.session_id = "forged";
   job.prompt_ids = {1, 2, 3};
   job.max_tokens = 2;
   refused = false;
-  self->request(gate_, std::chrono::seconds(5), actors::vl_admit_atom::value, job, caf::actor{})
+  self->request(raw_gate(), std::chrono::seconds(5), actors::vl_admit_atom::value, job, caf::actor{})
       .receive([&]() {}, [&](const caf::error&) { refused = true; });
   EXPECT_TRUE(refused);
   EXPECT_EQ(metric(node_->port(), "vlserve_steps_total"), 0) << "the node generated for a forged peer";
@@ -98,7 +103,7 @@ TEST_F(ClusterAuth, WithoutTheSecretTheGateGivesNothingAway) {
 
 TEST_F(ClusterAuth, ABadJobFromAMemberIsRefusedAloneWhileAStreamFinishes) {
   std::string why;
-  const caf::actor worker = actors::pass_cluster_gate(*sys_, gate_, kSecret, why);
+  const actors::model_worker_actor worker = actors::pass_cluster_gate(*sys_, gate_, kSecret, why);
   ASSERT_TRUE(worker) << why;
 
   const std::string body =
@@ -118,7 +123,7 @@ TEST_F(ClusterAuth, ABadJobFromAMemberIsRefusedAloneWhileAStreamFinishes) {
   auto session = sys_->spawn(recording_session, out);
   // As a peer's session would: from a named sender on the node that passed the gate.
   caf::scoped_actor self{*sys_};
-  self->send(worker, actors::vl_admit_atom::value, job, session);
+  self->send(worker, actors::vl_admit_atom::value, job, caf::actor_cast<actors::session_actor>(session));
   ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   const auto ev = result.get();
   EXPECT_EQ(ev.finish_reason, "error");
