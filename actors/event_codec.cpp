@@ -7,32 +7,84 @@ namespace vlserve::actors {
 
 namespace {
 
-// Format 2 records start with this tag. Format 1 records (releases up to 2026-11-26) have none:
-// they begin with the 8-byte event index, and read as an index these 4 bytes would be at least
-// 0x02454C56 (38 million) — more events than a session can hold (max_tokens <= 2^24).
+// Format 3 records (this release) start with this tag; format 2 with "VLE\x02". Format 1 records
+// (releases up to 2026-11-26) have no tag: they begin with the 8-byte event index, and read as an
+// index these 4 bytes would be at least 0x02454C56 (38 million), more events than a session holds.
+const std::string k_tag_v3 = std::string("VLE") + char(3);
 const std::string k_tag_v2 = std::string("VLE") + char(2);
 
+// Formats 1 and 2 kept finish_reason as text and the failure as an HTTP status plus type.
+struct legacy_event {
+  stream_event ev;
+  std::string finish_reason;
+  int32_t error_status = 0;
+  std::string error_type;
+  int32_t prompt_tokens = 0, completion_tokens = 0, reasoning_tokens = 0, cached_tokens = 0;
+};
+
 // Format 1: usage had no cached_tokens.
-struct usage_counts_v1 {
-  int32_t prompt_tokens = 0, completion_tokens = 0, reasoning_tokens = 0;
+struct legacy_usage_v1 {
+  legacy_event* x;
+};
+struct legacy_usage_v2 {
+  legacy_event* x;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, usage_counts_v1& x) {
-  return f(caf::meta::type_name("usage_counts"), x.prompt_tokens, x.completion_tokens, x.reasoning_tokens);
+typename Inspector::result_type inspect(Inspector& f, legacy_usage_v1& u) {
+  return f(caf::meta::type_name("usage_counts"), u.x->prompt_tokens, u.x->completion_tokens, u.x->reasoning_tokens);
 }
 
-struct stream_event_v1 {
-  stream_event ev;
-  usage_counts_v1 usage;
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, legacy_usage_v2& u) {
+  return f(caf::meta::type_name("usage_counts"), u.x->prompt_tokens, u.x->completion_tokens, u.x->reasoning_tokens,
+           u.x->cached_tokens);
+}
+
+template <class Usage>
+struct legacy_record {
+  legacy_event x;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, stream_event_v1& x) {
+template <class Inspector, class Usage>
+typename Inspector::result_type inspect(Inspector& f, legacy_record<Usage>& r) {
+  legacy_event& x = r.x;
   stream_event& e = x.ev;
+  Usage usage{&x};
   return f(caf::meta::type_name("stream_event"), e.index, e.role, e.reasoning, e.content, e.tool_calls,
-           e.logprobs, e.finish_reason, x.usage, e.error_status, e.error_message, e.error_type,
-           e.usage_only, e.final);
+           e.logprobs, x.finish_reason, usage, x.error_status, e.error_message, x.error_type, e.usage_only, e.final);
+}
+
+finish finish_from_text(const std::string& text) {
+  for (const finish f : {finish::stop, finish::length, finish::tool_calls, finish::cancelled, finish::interrupted,
+                         finish::error})
+    if (text == finish_name(f)) return f;
+  if (text.empty()) return finish::none;
+  throw std::runtime_error("stored event has an unknown finish_reason '" + text + "'");
+}
+
+// The failure the status stood for when formats 1 and 2 were written (a 503 was either; both
+// render as 503).
+failure failure_from_status(int32_t status) {
+  switch (status) {
+    case 0: return failure::none;
+    case 400: return failure::bad_request;
+    case 404: return failure::unknown_session;
+    case 409: return failure::session_exists;
+    case 410: return failure::events_expired;
+    case 429: return failure::queue_full;
+    case 502: return failure::node_lost;
+    case 503: return failure::over_capacity;
+    default: return failure::internal;
+  }
+}
+
+stream_event upgrade(legacy_event x) {
+  stream_event ev = std::move(x.ev);
+  ev.finish_reason = finish_from_text(x.finish_reason);
+  ev.error = failure_from_status(x.error_status);
+  ev.usage = {x.prompt_tokens, x.completion_tokens, x.reasoning_tokens, x.cached_tokens};
+  return ev;
 }
 
 template <class T>
@@ -42,6 +94,8 @@ void read_all(caf::actor_system& sys, const char* data, size_t size, T& out) {
   if (source.remaining() != 0) throw std::runtime_error("stored event has trailing bytes");
 }
 
+bool starts_with(const std::string& bytes, const std::string& tag) { return bytes.compare(0, tag.size(), tag) == 0; }
+
 }  // namespace
 
 std::string encode_event(caf::actor_system& sys, const stream_event& ev) {
@@ -49,28 +103,48 @@ std::string encode_event(caf::actor_system& sys, const stream_event& ev) {
   caf::binary_serializer sink{sys, buf};
   auto copy = ev;
   if (auto err = sink(copy)) throw std::runtime_error("cannot encode event: " + sys.render(err));
-  return k_tag_v2 + std::string(buf.begin(), buf.end());
+  return k_tag_v3 + std::string(buf.begin(), buf.end());
 }
 
 stream_event decode_event(caf::actor_system& sys, const std::string& bytes) {
-  if (bytes.compare(0, k_tag_v2.size(), k_tag_v2) == 0) {
+  if (starts_with(bytes, k_tag_v3)) {
     stream_event ev;
-    read_all(sys, bytes.data() + k_tag_v2.size(), bytes.size() - k_tag_v2.size(), ev);
+    read_all(sys, bytes.data() + k_tag_v3.size(), bytes.size() - k_tag_v3.size(), ev);
+    if (uint8_t(ev.finish_reason) > uint8_t(finish::error) || uint8_t(ev.error) > uint8_t(failure::timed_out))
+      throw std::runtime_error("stored event has an unknown finish_reason or failure");
     return ev;
   }
-  stream_event_v1 old;
+  if (starts_with(bytes, k_tag_v2)) {
+    legacy_record<legacy_usage_v2> old;
+    read_all(sys, bytes.data() + k_tag_v2.size(), bytes.size() - k_tag_v2.size(), old);
+    return upgrade(std::move(old.x));
+  }
+  legacy_record<legacy_usage_v1> old;
   read_all(sys, bytes.data(), bytes.size(), old);
-  old.ev.usage = {old.usage.prompt_tokens, old.usage.completion_tokens, old.usage.reasoning_tokens, 0};
-  return std::move(old.ev);
+  return upgrade(std::move(old.x));
 }
 
 std::string encode_session_flags(const session_info& info) {
-  return std::string("v1 usage=") + (info.include_usage ? "1" : "0") + " logprobs=" + (info.logprobs ? "1" : "0");
+  return std::string("v2;include_usage=") + (info.include_usage ? "1" : "0") + ";logprobs=" + (info.logprobs ? "1" : "0");
 }
 
 void decode_session_flags(const std::string& text, session_info& info) {
-  info.include_usage = text.find("usage=1") != std::string::npos;
-  info.logprobs = text.find("logprobs=1") != std::string::npos;
+  info.include_usage = false;
+  info.logprobs = false;
+  // Format 2: "v2;include_usage=1;logprobs=0"; format 1: "v1 usage=1 logprobs=0". Each field is
+  // read whole; unknown ones are skipped (a newer writer).
+  const bool v2 = text.rfind("v2;", 0) == 0;
+  if (!v2 && text.rfind("v1 ", 0) != 0) return;
+  const char separator = v2 ? ';' : ' ';
+  const std::string usage_on = v2 ? "include_usage=1" : "usage=1";
+  for (size_t start = 3; start < text.size();) {
+    size_t end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    const std::string field = text.substr(start, end - start);
+    if (field == usage_on) info.include_usage = true;
+    if (field == "logprobs=1") info.logprobs = true;
+    start = end + 1;
+  }
 }
 
 }  // namespace vlserve::actors

@@ -18,18 +18,18 @@ class event_sink {
   virtual void attach(const session_info& info) = 0;
   // Must not block. Returns false once the client is gone (the session then drops the sink).
   virtual bool deliver(const stream_event& ev) = 0;
-  // No more events will come: the final event was delivered, or the session cannot continue
-  // (then `error_status`/`message` say why). Called at most once.
-  virtual void close(int error_status, const std::string& message) = 0;
+  // No more events will come: the final event was delivered (failure::none), or the session
+  // cannot continue (then `why` and `message` say so). Called at most once.
+  virtual void close(failure why, const std::string& message) = 0;
   // The request is accepted and waiting (queued, or reading its prompt): a stream may send its
   // headers and a comment now, and again every few seconds, so clients and proxies do not time
   // out. Must not block.
   virtual void keep_alive() {}
   // The request was refused before any event (e.g. a bad image): like close(), but names the
   // offending request field so the client's 400 says which part failed.
-  virtual void reject(int error_status, const std::string& message, const std::string& param) {
+  virtual void reject(failure why, const std::string& message, const std::string& param) {
     (void)param;
-    close(error_status, message);
+    close(why, message);
   }
 };
 

@@ -19,12 +19,12 @@ media_prompt_actor_type::behavior_type media_prompt_behavior(media_prompt_actor_
           generation_job job{order.info.id, std::make_shared<model::sequence_input>(std::move(built.input))};
           caf::anon_send(order.registry, vl_create_atom::value, order.info, std::move(job), order.sink);
         } catch (const model::prompt_error& e) {
-          order.sink->reject(400, e.what(), e.param);
+          order.sink->reject(failure::bad_request, e.what(), e.param);
         } catch (const std::invalid_argument& e) {
-          order.sink->reject(400, e.what(), "messages");
+          order.sink->reject(failure::bad_request, e.what(), "messages");
         } catch (const std::exception& e) {
           spdlog::error("session {}: building the prompt failed: {}", order.info.id, e.what());
-          order.sink->close(500, std::string("building the prompt failed: ") + e.what());
+          order.sink->close(failure::internal, std::string("building the prompt failed: ") + e.what());
         }
       },
   };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/failure.hpp"
 #include "store/session_state.hpp"
 
 namespace vlserve::actors {
@@ -19,6 +20,15 @@ using store::is_terminal;
 
 // "queued", "running", ... as the API and the logs show it.
 const char* state_name(session_state s);
+
+// Why generation ended, as the API's finish_reason says it; none = more follows. The numbers are
+// on disk (event format 3) and on the cluster wire: append, never renumber.
+enum class finish : uint8_t { none = 0, stop = 1, length = 2, tool_calls = 3, cancelled = 4, interrupted = 5, error = 6 };
+
+// "stop", "length", ...; "" for none.
+const char* finish_name(finish f);
+// The terminal state a session reaches with this finish (finished for stop/length/tool_calls).
+session_state terminal_state_for(finish f);
 
 struct tool_call_delta {
   int32_t index = 0;  // position among all calls of the completion
@@ -61,6 +71,7 @@ typename Inspector::result_type inspect(Inspector& f, usage_counts& x) {
 // The first event carries the role; the one that ends generation carries finish_reason and usage
 // (or an error). With stream_options.include_usage a separate usage-only event follows it.
 // `final` marks the last event of the log: after it the stream sends [DONE].
+// Stored as event format 3 (actors/event_codec.cpp, ARCHITECTURE.md "Stored events").
 struct stream_event {
   uint64_t index = 0;
   std::string role;
@@ -68,11 +79,10 @@ struct stream_event {
   std::string content;
   std::vector<tool_call_delta> tool_calls;
   std::vector<token_logprob> logprobs;
-  std::string finish_reason;  // stop | length | tool_calls | cancelled | interrupted | error; empty = more follows
+  finish finish_reason = finish::none;
   usage_counts usage;
-  int32_t error_status = 0;   // non-zero: this event reports a failure
+  failure error = failure::none;  // set: this event reports a failure (finish_reason error)
   std::string error_message;
-  std::string error_type;
   bool usage_only = false;  // the OpenAI usage chunk (empty choices)
   bool final = false;
 };
@@ -80,9 +90,11 @@ struct stream_event {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_event& x) {
   return f(caf::meta::type_name("stream_event"), x.index, x.role, x.reasoning, x.content, x.tool_calls,
-           x.logprobs, x.finish_reason, x.usage, x.error_status, x.error_message, x.error_type, x.usage_only,
-           x.final);
+           x.logprobs, x.finish_reason, x.usage, x.error, x.error_message, x.usage_only, x.final);
 }
+
+// An event that ends generation with `why` (finish error), for a client to read as a failure.
+stream_event failure_event(failure why, std::string message);
 
 // What GET /v1/sessions/{id} reports and what the store keeps beside the events.
 struct session_info {

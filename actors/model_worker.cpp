@@ -190,20 +190,15 @@ void run_step(worker_ptr self) {
   if (!st.runner->idle()) schedule_step(self);
 }
 
-void send_failure(worker_ptr self, const session_actor& session, int status, const std::string& message) {
-  stream_event ev;
-  ev.finish_reason = "error";
-  ev.error_status = status;
-  ev.error_message = message;
-  ev.error_type = status == 400 ? "invalid_request_error" : "server_error";
-  self->send(session, vl_event_atom::value, std::move(ev));
+void send_failure(worker_ptr self, const session_actor& session, failure why, const std::string& message) {
+  self->send(session, vl_event_atom::value, failure_event(why, message));
 }
 
 // Queues a sequence for `session`, or answers it with a failure event.
 void admit(worker_ptr self, generation_job& job, const session_actor& session) {
   auto& st = self->state;
-  if (!st.runner) return send_failure(self, session, 503, "the model is not loaded");
-  if (st.by_session.count(job.session_id)) return send_failure(self, session, 409, "session already running");
+  if (!st.runner) return send_failure(self, session, failure::model_not_loaded, "the model is not loaded");
+  if (st.by_session.count(job.session_id)) return send_failure(self, session, failure::session_exists, "session already running");
   try {
     const auto t = st.runner->submit(std::move(*job.input));
     st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt, 0};
@@ -213,9 +208,9 @@ void admit(worker_ptr self, generation_job& job, const session_actor& session) {
     self->send(session, vl_queued_atom::value);
     schedule_step(self);
   } catch (const std::length_error& e) {
-    send_failure(self, session, 503, e.what());
+    send_failure(self, session, failure::over_capacity, e.what());
   } catch (const std::exception& e) {
-    send_failure(self, session, 400, e.what());
+    send_failure(self, session, failure::bad_request, e.what());
   }
 }
 
@@ -237,10 +232,10 @@ model_worker_actor::behavior_type worker_behavior(worker_ptr self, worker_config
         // From a session on another node of the cluster: the same admission as a local job.
         generation_job local;
         try {
-          if (!self->state.engine) return send_failure(self, session, 503, "the model is not loaded");
+          if (!self->state.engine) return send_failure(self, session, failure::model_not_loaded, "the model is not loaded");
           local = from_remote(std::move(job), self->state.engine->device(), self->state.engine->dtype());
         } catch (const std::exception& e) {  // e.g. a schema this node's build cannot compile
-          return send_failure(self, session, 400, e.what());
+          return send_failure(self, session, failure::bad_request, e.what());
         }
         admit(self, local, session);
       },

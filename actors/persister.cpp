@@ -42,7 +42,7 @@ void close_interrupted(caf::actor_system& sys, store::session_store& st) {
     if (!meta) continue;
     stream_event ev;
     ev.index = meta->event_count;
-    ev.finish_reason = "interrupted";
+    ev.finish_reason = finish::interrupted;
     ev.final = true;
     st.append_events({{id, ev.index, encode_event(sys, ev)}});
     spdlog::info("session {}: interrupted by a restart after {} events", id, meta->event_count);

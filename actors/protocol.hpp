@@ -23,8 +23,9 @@ namespace vlserve::actors {
 struct remote_job;   // actors/remote_job.hpp
 struct build_order;  // actors/media_prompt_actor.hpp
 
-// Called with the session's info, or nullopt when the id is unknown. Runs on an actor thread.
-using info_callback = std::function<void(std::optional<session_info>)>;
+// Called with the session's info and failure::none, or nullopt and why not (unknown_session,
+// timed_out). Runs on an actor thread.
+using info_callback = std::function<void(std::optional<session_info>, failure)>;
 
 // One session (actors/session.cpp): its ordered event log, its clients, its lifecycle.
 using session_actor = caf::typed_actor<

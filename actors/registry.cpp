@@ -102,19 +102,33 @@ session_actor start_session(registry_ptr self, const session_info& info, model_w
   return session;
 }
 
-// Finds a live session or reloads a stored one, then calls `then` with it (or null if unknown).
-void with_session(registry_ptr self, const std::string& id, std::function<void(session_actor)> then) {
+// A request to another actor that failed: timed out, or anything else (the actor went away).
+failure failure_of(const caf::error& err) {
+  return err == caf::sec::request_timeout ? failure::timed_out : failure::internal;
+}
+
+// Finds a live session or reloads a stored one, then calls `then` with it, or with null and why
+// (unknown_session; timed_out when the store did not answer, so "unknown" would be a guess).
+void with_session(registry_ptr self, const std::string& id, std::function<void(session_actor, failure)> then) {
   auto& st = self->state;
-  if (auto it = st.live.find(id); it != st.live.end()) return then(it->second);
-  if (!st.cfg.persister) return then(session_actor{});
+  if (auto it = st.live.find(id); it != st.live.end()) return then(it->second, failure::none);
+  if (!st.cfg.persister) return then(session_actor{}, failure::unknown_session);
   self->request(st.cfg.persister, st.cfg.store_timeout, vl_load_atom::value, id)
       .then(
           [=](const session_info& info) {
             auto& s = self->state;
-            if (auto it = s.live.find(id); it != s.live.end()) return then(it->second);
-            then(start_session(self, info));
+            if (auto it = s.live.find(id); it != s.live.end()) return then(it->second, failure::none);
+            then(start_session(self, info), failure::none);
           },
-          [=](const caf::error&) { then(session_actor{}); });
+          [=](const caf::error& err) {
+            then(session_actor{}, err == caf::sec::request_timeout ? failure::timed_out : failure::unknown_session);
+          });
+}
+
+// What a client is told about an id that found no session.
+std::string no_session_message(failure why, const std::string& id) {
+  if (why == failure::timed_out) return "the session store did not answer in time; retry";
+  return "unknown session '" + store::client_session_id(id) + "'";
 }
 
 registry_actor::behavior_type registry_behavior(registry_ptr self, registry_config cfg) {
@@ -159,20 +173,21 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
       [=](vl_create_atom, const session_info& info, generation_job& job, const sink_ptr& sink) {
         auto& st = self->state;
         if (st.live.size() >= st.cfg.max_live_sessions) {
-          sink->close(503, "too many sessions in memory; retry later");
+          sink->close(failure::too_many_sessions, "too many sessions in memory; retry later");
           return;
         }
-        with_session(self, info.id, [=](session_actor existing) mutable {
+        with_session(self, info.id, [=](session_actor existing, failure why) mutable {
+          if (why == failure::timed_out) return sink->close(why, no_session_message(why, info.id));
           if (existing) {
             // Messages name the id the client sent, without its key's owner tag.
-            sink->close(409, "session '" + store::client_session_id(info.id) +
+            sink->close(failure::session_exists, "session '" + store::client_session_id(info.id) +
                                  "' already exists; resume it with Last-Event-ID");
             return;
           }
           const auto [worker, load] = pick_worker(self, job);
           const auto& cfg = self->state.cfg;
           if (load >= cfg.max_batch + cfg.max_queued) {
-            sink->close(429, std::to_string(load) + " requests are running or waiting (MAX_BATCH=" +
+            sink->close(failure::queue_full, std::to_string(load) + " requests are running or waiting (MAX_BATCH=" +
                                  std::to_string(cfg.max_batch) + ", MAX_QUEUED=" + std::to_string(cfg.max_queued) +
                                  "); retry later");
             return;
@@ -185,8 +200,8 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
         });
       },
       [=](vl_subscribe_atom, const std::string& id, const sink_ptr& sink, uint64_t from) {
-        with_session(self, id, [=](session_actor session) {
-          if (!session) return sink->close(404, "unknown session '" + store::client_session_id(id) + "'");
+        with_session(self, id, [=](session_actor session, failure why) {
+          if (!session) return sink->close(why, no_session_message(why, id));
           self->send(session, vl_subscribe_atom::value, sink, from);
         });
       },
@@ -196,17 +211,19 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
           self->send(it->second, vl_unsubscribe_atom::value, sink);
       },
       [=](vl_cancel_atom, const std::string& id, const info_callback& cb) {
-        with_session(self, id, [=](session_actor session) {
-          if (!session) return cb(std::nullopt);
+        with_session(self, id, [=](session_actor session, failure why) {
+          if (!session) return cb(std::nullopt, why);
           self->request(session, self->state.cfg.store_timeout, vl_cancel_atom::value, std::string("client"))
-              .then([=](const session_info& info) { cb(info); }, [=](const caf::error&) { cb(std::nullopt); });
+              .then([=](const session_info& info) { cb(info, failure::none); },
+                    [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
         });
       },
       [=](vl_info_atom, const std::string& id, const info_callback& cb) {
-        with_session(self, id, [=](session_actor session) {
-          if (!session) return cb(std::nullopt);
+        with_session(self, id, [=](session_actor session, failure why) {
+          if (!session) return cb(std::nullopt, why);
           self->request(session, self->state.cfg.store_timeout, vl_info_atom::value)
-              .then([=](const session_info& info) { cb(info); }, [=](const caf::error&) { cb(std::nullopt); });
+              .then([=](const session_info& info) { cb(info, failure::none); },
+                    [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
         });
       },
       [=](vl_stats_atom) { return uint64_t(self->state.live.size()); },

@@ -72,7 +72,7 @@ void load_older(session_ptr self, uint64_t sub_id) {
   auto& st = self->state;
   auto& sub = st.subs.at(sub_id);
   if (!st.cfg.persister) {
-    sub.sink->close(410, "events before index " + std::to_string(st.ring_start) + " are no longer available");
+    sub.sink->close(failure::events_expired, "events before index " + std::to_string(st.ring_start) + " are no longer available");
     drop(self, sub_id);
     return;
   }
@@ -91,7 +91,7 @@ void load_older(session_ptr self, uint64_t sub_id) {
               ++it->second.next;
             }
             if (events.empty()) {
-              it->second.sink->close(500, "the session store has no event " + std::to_string(from));
+              it->second.sink->close(failure::store_failed, "the session store has no event " + std::to_string(from));
               return drop(self, sub_id);
             }
             pump(self, sub_id);
@@ -100,7 +100,7 @@ void load_older(session_ptr self, uint64_t sub_id) {
             auto it = self->state.subs.find(sub_id);
             if (it == self->state.subs.end()) return;
             spdlog::error("session {}: loading events failed: {}", info(self).id, self->system().render(err));
-            it->second.sink->close(500, "could not read stored events");
+            it->second.sink->close(failure::store_failed, "could not read stored events");
             drop(self, sub_id);
           });
 }
@@ -118,7 +118,7 @@ void pump(session_ptr self, uint64_t sub_id) {
   }
   // `>=`: a client resuming after the final event (or from an index past it) is done, not waiting.
   if (st.log_complete && sub.next >= info(self).event_count) {
-    sub.sink->close(0, "");
+    sub.sink->close(failure::none, "");
     drop(self, sub_id);
   }
 }
@@ -129,17 +129,10 @@ void pump_all(session_ptr self) {
   for (auto id : ids) pump(self, id);
 }
 
-session_state terminal_state_for(const std::string& finish_reason) {
-  if (finish_reason == "cancelled") return session_state::cancelled;
-  if (finish_reason == "error") return session_state::failed;
-  if (finish_reason == "interrupted") return session_state::interrupted;
-  return session_state::finished;
-}
-
 void append(session_ptr self, stream_event ev) {
   auto& st = self->state;
   ev.index = info(self).event_count++;
-  if (ev.index == 0 && ev.error_status == 0) ev.role = "assistant";
+  if (ev.index == 0 && ev.error == failure::none) ev.role = "assistant";
   if (st.cfg.persister) {
     // The persister answers in order; a failed write still acknowledges (the stream goes on).
     self->request(st.cfg.persister, st.cfg.store_timeout, vl_persist_atom::value, info(self).id, ev)
@@ -168,7 +161,7 @@ void on_worker_event(session_ptr self, stream_event ev) {
   auto& st = self->state;
   if (is_terminal(info(self).state)) return;
   if (info(self).state == session_state::queued) info(self).state = session_state::running;
-  const bool ends = !ev.finish_reason.empty();
+  const bool ends = ev.finish_reason != finish::none;
   if (!ends) {
     append(self, std::move(ev));
     return pump_all(self);
@@ -178,9 +171,9 @@ void on_worker_event(session_ptr self, stream_event ev) {
   if (auto registry = caf::actor_cast<registry_actor>(st.cfg.registry))
     self->send(registry, vl_done_atom::value, info(self).id);
   const auto usage = ev.usage;
-  ev.final = !info(self).include_usage || ev.error_status != 0;
+  ev.final = !info(self).include_usage || ev.error != failure::none;
   append(self, std::move(ev));
-  if (info(self).include_usage && st.ring.back().error_status == 0) {
+  if (info(self).include_usage && st.ring.back().error == failure::none) {
     stream_event u;
     u.usage_only = true;
     u.usage = usage;
@@ -240,7 +233,7 @@ void fail_unstored(session_ptr self, const std::string& why) {
   auto& st = self->state;
   spdlog::error("session {}: storing its metadata failed, request refused: {}", info(self).id, why);
   info(self).state = session_state::failed;
-  for (auto& [id, sub] : st.subs) sub.sink->close(500, "the session could not be stored; retry later");
+  for (auto& [id, sub] : st.subs) sub.sink->close(failure::store_failed, "the session could not be stored; retry later");
   st.subs.clear();
   if (st.cfg.watchdog) self->send(st.cfg.watchdog, vl_forget_atom::value, info(self).id);
   if (auto registry = caf::actor_cast<registry_actor>(st.cfg.registry))
@@ -261,13 +254,9 @@ session_actor::behavior_type session_behavior(session_ptr self, session_config c
     const bool remote = dm.source.node() != self->node();
     spdlog::warn("session {}: its {} went away ({})", info(self).id, remote ? "worker node" : "model worker",
                  self->system().render(dm.reason));
-    stream_event ev;
-    ev.finish_reason = "error";
-    ev.error_status = remote ? 502 : 500;
-    ev.error_type = "server_error";
-    ev.error_message = remote ? "the cluster node generating this completion went away"
-                              : "the model worker failed while generating this completion; see GET /health";
-    on_worker_event(self, std::move(ev));
+    on_worker_event(self, remote ? failure_event(failure::node_lost, "the cluster node generating this completion went away")
+                                 : failure_event(failure::worker_failed,
+                                                 "the model worker failed while generating this completion; see GET /health"));
   });
   return {
       [=](vl_admit_atom, generation_job job) {
@@ -316,7 +305,7 @@ session_actor::behavior_type session_behavior(session_ptr self, session_config c
           self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
         } else {
           stream_event ev;
-          ev.finish_reason = "cancelled";
+          ev.finish_reason = finish::cancelled;
           on_worker_event(self, std::move(ev));
         }
         return info(self);
@@ -329,7 +318,7 @@ session_actor::behavior_type session_behavior(session_ptr self, session_config c
         if (is_terminal(info(self).state)) return true;
         if (s.cfg.worker && s.admitted) self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
         stream_event ev;
-        ev.finish_reason = "interrupted";
+        ev.finish_reason = finish::interrupted;
         on_worker_event(self, std::move(ev));
         if (!s.cfg.persister) return true;
         // on_worker_event queued the last event, the metadata and a sync; the persister works its

@@ -37,16 +37,15 @@ std::optional<stream_event> to_stream_event(const model::runner_event& ev, int32
   if (ev.finished) {
     out.usage = {ev.prompt_tokens, ev.completion_tokens, ev.reasoning_tokens, ev.cached_tokens};
     if (!ev.error.empty()) {
-      out.finish_reason = "error";
-      out.error_status = 500;
+      out.finish_reason = finish::error;
+      out.error = failure::generation_failed;
       out.error_message = "generation failed: " + ev.error;
-      out.error_type = "server_error";
     } else if (ev.cancelled) {
-      out.finish_reason = "cancelled";
+      out.finish_reason = finish::cancelled;
     } else if (ev.delta.tool_calls_finish) {
-      out.finish_reason = "tool_calls";
+      out.finish_reason = finish::tool_calls;
     } else {
-      out.finish_reason = model::finish_reason_name(ev.delta.finish);
+      out.finish_reason = ev.delta.finish == model::finish_reason::length ? finish::length : finish::stop;
     }
     return out;
   }

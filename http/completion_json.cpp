@@ -1,6 +1,7 @@
 #include "http/completion_json.hpp"
 
 #include "config/json.hpp"
+#include "http/failure_table.hpp"
 
 namespace vlserve::http {
 namespace {
@@ -103,29 +104,14 @@ void put_logprobs(writer& w, const std::vector<actors::token_logprob>& lps, bool
   w.EndObject();
 }
 
-void put_error(writer& w, const actors::stream_event& ev) {
-  w.Key("error");
-  w.StartObject();
-  put(w, "message", ev.error_message);
-  put(w, "type", ev.error_type.empty() ? "server_error" : ev.error_type);
-  w.Key("param");
-  w.Null();
-  w.Key("code");
-  w.Int(ev.error_status);
-  w.EndObject();
-}
-
 }  // namespace
 
 std::string chunk_json(const actors::stream_event& ev, const completion_context& ctx) {
+  // A failure inside a stream has the same body as one before it (http/failure_table.cpp).
+  if (ev.error != actors::failure::none) return error_body(api_error_for(ev.error, ev.error_message));
   rapidjson::StringBuffer sb;
   writer w(sb);
   w.StartObject();
-  if (ev.error_status != 0) {
-    put_error(w, ev);
-    w.EndObject();
-    return sb.GetString();
-  }
   put_header(w, ctx, "chat.completion.chunk");
   w.Key("choices");
   w.StartArray();
@@ -142,10 +128,10 @@ std::string chunk_json(const actors::stream_event& ev, const completion_context&
     w.EndObject();
     put_logprobs(w, ev.logprobs, ctx.want_logprobs && !ev.logprobs.empty());
     w.Key("finish_reason");
-    if (ev.finish_reason.empty()) {
+    if (ev.finish_reason == actors::finish::none) {
       w.Null();
     } else {
-      w.String(ev.finish_reason.c_str());
+      w.String(actors::finish_name(ev.finish_reason));
     }
     w.EndObject();
   }
@@ -165,8 +151,8 @@ std::string completion_json(const std::vector<actors::stream_event>& events, con
     content += ev.content;
     calls.insert(calls.end(), ev.tool_calls.begin(), ev.tool_calls.end());
     logprobs.insert(logprobs.end(), ev.logprobs.begin(), ev.logprobs.end());
-    if (!ev.finish_reason.empty()) {
-      finish_reason = ev.finish_reason;
+    if (ev.finish_reason != actors::finish::none) {
+      finish_reason = actors::finish_name(ev.finish_reason);
       usage = ev.usage;
     }
   }

@@ -25,8 +25,11 @@ namespace {
 
 // Calls back with the session's JSON, or a 404 body, on the actor thread that learns it.
 actors::info_callback json_reply(std::shared_ptr<raw_reply> reply, std::string id) {
-  return [reply, id](std::optional<actors::session_info> info) {
-    if (!info) return send_error_reply(*reply, 404, "unknown session '" + id + "'");
+  return [reply, id](std::optional<actors::session_info> info, actors::failure why) {
+    if (!info)
+      return send_error_reply(*reply, why, why == actors::failure::unknown_session ? "unknown session '" + id + "'"
+                                           : why == actors::failure::timed_out ? "the session did not answer in time; retry"
+                                                                               : "the session could not be read");
     reply->send(200, "application/json", session_json(*info));
   };
 }

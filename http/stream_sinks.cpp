@@ -2,22 +2,13 @@
 
 #include "http/api_error.hpp"
 #include "http/api_keys.hpp"
+#include "http/failure_table.hpp"
 #include "http/sse.hpp"
 
 namespace vlserve::http {
 
-void send_error_reply(raw_reply& reply, int status, const std::string& message, const std::string& param) {
-  api_error e;
-  switch (status) {
-    case 400: e = bad_request(message, param); break;
-    case 404: e = not_found(message, "session_not_found"); break;
-    case 409: e = {409, message, "invalid_request_error", "session_id", "session_exists"}; break;
-    case 410: e = {410, message, "invalid_request_error", "last_event_id", "events_expired"}; break;
-    case 429: e = queue_full(message); break;
-    case 503: e = {503, message, "service_unavailable", "", "overloaded"}; break;
-    default: e = internal_error(message);
-  }
-  send_api_error(reply, e);
+void send_error_reply(raw_reply& reply, actors::failure why, const std::string& message, const std::string& param) {
+  send_api_error(reply, api_error_for(why, message, param));
 }
 
 void send_api_error(raw_reply& reply, const api_error& e) {
@@ -60,18 +51,17 @@ void sse_sink::keep_alive() {
   reply_->send_chunk(retry + ": keep-alive\n\n");
 }
 
-void sse_sink::close(int error_status, const std::string& message) {
+void sse_sink::close(actors::failure why, const std::string& message) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) return;
   closed_ = true;
-  if (error_status != 0 && !reply_->started()) return send_error_reply(*reply_, error_status, message);
+  const bool failed = why != actors::failure::none;
+  if (failed && !reply_->started()) return send_error_reply(*reply_, why, message);
   if (!reply_->started() && on_empty_ == empty_end::no_content) return reply_->send_no_content();
   std::string tail = reply_->start_event_stream() ? sse_retry() : "";
-  if (error_status != 0) {
+  if (failed) {
     // Not in the log, so it repeats the last event's id: a client that resumes from it misses nothing.
-    actors::stream_event ev;
-    ev.error_status = error_status;
-    ev.error_message = message;
+    actors::stream_event ev = actors::failure_event(why, message);
     if (last_index_) ev.index = *last_index_;
     tail += last_index_ ? sse_event(session_id_, *last_index_, chunk_json(ev, ctx_))
                         : "data: " + chunk_json(ev, ctx_) + "\n\n";
@@ -80,18 +70,18 @@ void sse_sink::close(int error_status, const std::string& message) {
   reply_->end_chunks();
 }
 
-void sse_sink::reject(int error_status, const std::string& message, const std::string& param) {
+void sse_sink::reject(actors::failure why, const std::string& message, const std::string& param) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) return;
   closed_ = true;
-  send_error_reply(*reply_, error_status, message, param);
+  send_error_reply(*reply_, why, message, param);
 }
 
-void completion_sink::reject(int error_status, const std::string& message, const std::string& param) {
+void completion_sink::reject(actors::failure why, const std::string& message, const std::string& param) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) return;
   closed_ = true;
-  send_error_reply(*reply_, error_status, message, param);
+  send_error_reply(*reply_, why, message, param);
 }
 
 completion_sink::completion_sink(std::shared_ptr<raw_reply> reply, std::string session_id, completion_context ctx,
@@ -105,13 +95,13 @@ bool completion_sink::deliver(const actors::stream_event& ev) {
   return true;
 }
 
-void completion_sink::close(int error_status, const std::string& message) {
+void completion_sink::close(actors::failure why, const std::string& message) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed_) return;
   closed_ = true;
   for (const auto& ev : events_)
-    if (ev.error_status != 0) return send_error_reply(*reply_, ev.error_status, ev.error_message);
-  if (error_status != 0) return send_error_reply(*reply_, error_status, message);
+    if (ev.error != actors::failure::none) return send_error_reply(*reply_, ev.error, ev.error_message);
+  if (why != actors::failure::none) return send_error_reply(*reply_, why, message);
   reply_->send(200, "application/json", completion_json(events_, ctx_), {"X-Session-Id: " + session_id_});
 }
 

@@ -29,8 +29,8 @@ class sse_sink : public actors::event_sink {
   bool deliver(const actors::stream_event& ev) override;
   // Starts the stream (headers and `retry:`) if it has not started, then an SSE comment.
   void keep_alive() override;
-  void close(int error_status, const std::string& message) override;
-  void reject(int error_status, const std::string& message, const std::string& param) override;
+  void close(actors::failure why, const std::string& message) override;
+  void reject(actors::failure why, const std::string& message, const std::string& param) override;
 
  private:
   std::shared_ptr<raw_reply> reply_;
@@ -49,8 +49,8 @@ class completion_sink : public actors::event_sink {
                   size_t max_events);
   void attach(const actors::session_info& info) override;
   bool deliver(const actors::stream_event& ev) override;
-  void close(int error_status, const std::string& message) override;
-  void reject(int error_status, const std::string& message, const std::string& param) override;
+  void close(actors::failure why, const std::string& message) override;
+  void reject(actors::failure why, const std::string& message, const std::string& param) override;
 
  private:
   std::shared_ptr<raw_reply> reply_;
@@ -66,7 +66,7 @@ class completion_sink : public actors::event_sink {
 completion_context context_of(const actors::session_info& info);
 
 // Sends an OpenAI error body with the given status (503 and 429 add Retry-After).
-void send_error_reply(raw_reply& reply, int status, const std::string& message, const std::string& param = {});
+void send_error_reply(raw_reply& reply, actors::failure why, const std::string& message, const std::string& param = {});
 void send_api_error(raw_reply& reply, const api_error& e);
 
 }  // namespace vlserve::http

@@ -28,10 +28,10 @@ class recording_sink : public actors::event_sink {
     events_.push_back(ev);
     return true;
   }
-  void close(int status, const std::string& message) override {
+  void close(actors::failure why, const std::string& message) override {
     std::lock_guard<std::mutex> lock(mutex_);
     ++closes_;
-    close_status_ = status;
+    close_status_ = why;
     close_message_ = message;
   }
 
@@ -43,7 +43,7 @@ class recording_sink : public actors::event_sink {
     std::lock_guard<std::mutex> lock(mutex_);
     return closes_;
   }
-  int close_status() const {
+  actors::failure close_status() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return close_status_;
   }
@@ -57,7 +57,7 @@ class recording_sink : public actors::event_sink {
   size_t fail_after_;
   std::vector<actors::stream_event> events_;
   int closes_ = 0;
-  int close_status_ = -1;
+  actors::failure close_status_ = actors::failure::internal;
   std::string close_message_;
   std::string attached_id_;
 };

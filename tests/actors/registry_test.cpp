@@ -20,7 +20,7 @@ class throwing_sink : public event_sink {
  public:
   void attach(const session_info&) override {}
   bool deliver(const stream_event&) override { throw std::runtime_error("sink exploded"); }
-  void close(int, const std::string&) override {}
+  void close(failure, const std::string&) override {}
 };
 
 // Answers every admission with one content event and a finish, as a worker would.
@@ -31,7 +31,7 @@ model_worker_actor::behavior_type echo_worker(model_worker_actor::pointer self) 
         text.content = "hello";
         self->send(session, vl_event_atom::value, text);
         stream_event done;
-        done.finish_reason = "stop";
+        done.finish_reason = finish::stop;
         self->send(session, vl_event_atom::value, done);
       },
       [](vl_admit_atom, const remote_job&, const session_actor&) {},
@@ -76,7 +76,7 @@ TEST(Registry, SurvivesASessionThatFails) {
   sched.run();
   ASSERT_EQ(good->events().size(), 2u);
   EXPECT_EQ(good->events()[0].content, "hello");
-  EXPECT_EQ(good->events()[1].finish_reason, "stop");
+  EXPECT_EQ(good->events()[1].finish_reason, finish::stop);
   EXPECT_EQ(good->closes(), 1);
 
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);

@@ -35,7 +35,7 @@ model_worker_actor::behavior_type scripted_worker(model_worker_actor::pointer se
       [=](vl_cancel_atom, const std::string& id) {
         log->cancelled.push_back(id);
         stream_event ev;
-        ev.finish_reason = "cancelled";
+        ev.finish_reason = finish::cancelled;
         self->send(log->session, vl_event_atom::value, ev);
       },
   };
@@ -60,7 +60,7 @@ stream_event text_event(const std::string& content) {
   return ev;
 }
 
-stream_event finish_event(const std::string& reason) {
+stream_event finish_event(finish reason) {
   stream_event ev;
   ev.finish_reason = reason;
   ev.usage = {5, 3, 1};
@@ -128,7 +128,7 @@ TEST_F(session_fixture, AssignsIndicesRoleAndFinal) {
   subscribe(sink, 0);
   emit(text_event("a"));
   emit(text_event("b"));
-  emit(finish_event("stop"));
+  emit(finish_event(finish::stop));
   const auto events = sink->events();
   ASSERT_EQ(events.size(), 3u);
   for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].index, i);
@@ -136,16 +136,16 @@ TEST_F(session_fixture, AssignsIndicesRoleAndFinal) {
   EXPECT_EQ(events[1].role, "");
   EXPECT_FALSE(events[1].final);
   EXPECT_TRUE(events[2].final);
-  EXPECT_EQ(events[2].finish_reason, "stop");
+  EXPECT_EQ(events[2].finish_reason, finish::stop);
   EXPECT_EQ(sink->closes(), 1);
-  EXPECT_EQ(sink->close_status(), 0);
+  EXPECT_EQ(sink->close_status(), failure::none);
   EXPECT_EQ(clog->forgotten, std::vector<std::string>{"s1"});
 }
 
 TEST_F(session_fixture, IncludeUsageAddsAFinalUsageEvent) {
   start(true);
   emit(text_event("a"));
-  emit(finish_event("length"));
+  emit(finish_event(finish::length));
   auto sink = std::make_shared<recording_sink>();
   subscribe(sink, 0);
   const auto events = sink->events();
@@ -162,7 +162,7 @@ TEST_F(session_fixture, ReplayFromAnIndexThenLive) {
   auto late = std::make_shared<recording_sink>();
   subscribe(late, 3);
   emit(text_event("5"));
-  emit(finish_event("stop"));
+  emit(finish_event(finish::stop));
   const auto events = late->events();
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0].index, 3u);
@@ -178,7 +178,7 @@ TEST_F(session_fixture, ReplayPastTheEndJustWaits) {
   subscribe(sink, 1);
   EXPECT_TRUE(sink->events().empty());
   EXPECT_EQ(sink->closes(), 0);
-  emit(finish_event("stop"));
+  emit(finish_event(finish::stop));
   ASSERT_EQ(sink->events().size(), 1u);
   EXPECT_EQ(sink->events()[0].index, 1u);
 }
@@ -186,13 +186,13 @@ TEST_F(session_fixture, ReplayPastTheEndJustWaits) {
 TEST_F(session_fixture, ResumingAfterTheFinalEventEndsAtOnce) {
   start();
   emit(text_event("x"));
-  emit(finish_event("stop"));
+  emit(finish_event(finish::stop));
   for (uint64_t from : {uint64_t(2), uint64_t(3), UINT64_MAX}) {
     auto sink = std::make_shared<recording_sink>();
     subscribe(sink, from);
     EXPECT_TRUE(sink->events().empty()) << from;
     EXPECT_EQ(sink->closes(), 1) << from;
-    EXPECT_EQ(sink->close_status(), 0) << from;
+    EXPECT_EQ(sink->close_status(), failure::none) << from;
   }
 }
 
@@ -202,7 +202,7 @@ TEST_F(session_fixture, EventsOlderThanTheRingWithoutAStoreAreGone) {
   auto sink = std::make_shared<recording_sink>();
   subscribe(sink, 0);
   EXPECT_TRUE(sink->events().empty());
-  EXPECT_EQ(sink->close_status(), 410);
+  EXPECT_EQ(sink->close_status(), failure::events_expired);
   auto recent = std::make_shared<recording_sink>();
   subscribe(recent, 3);
   EXPECT_EQ(recent->events().size(), 2u);
@@ -218,7 +218,7 @@ TEST_F(session_fixture, CancelReachesTheWorkerAndEndsTheStream) {
   EXPECT_EQ(wlog->cancelled, std::vector<std::string>{"s1"});
   const auto events = sink->events();
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].finish_reason, "cancelled");
+  EXPECT_EQ(events[1].finish_reason, finish::cancelled);
   EXPECT_TRUE(events[1].final);
   EXPECT_EQ(sink->closes(), 1);
   // Idempotent: a second cancel changes nothing.
@@ -252,7 +252,7 @@ TEST_F(session_fixture, AClientThatFailsIsDropped) {
 
 TEST_F(session_fixture, FinishedSessionQuitsAfterLingerWithNoClient) {
   start();
-  emit(finish_event("stop"));
+  emit(finish_event(finish::stop));
   bool down = false;
   auto watcher = sys->spawn([&](caf::event_based_actor* self) -> caf::behavior {
     self->monitor(session);
@@ -298,7 +298,7 @@ TEST_F(session_fixture, MetadataTheStoreRefusesFailsTheRequest) {
   sched->run();
   EXPECT_TRUE(wlog->admitted.empty()) << "nothing generates for a session that cannot be replayed";
   EXPECT_EQ(sink->closes(), 1);
-  EXPECT_EQ(sink->close_status(), 500);
+  EXPECT_EQ(sink->close_status(), failure::store_failed);
   caf::anon_send_exit(sc.persister, caf::exit_reason::user_shutdown);
 }
 
@@ -354,7 +354,7 @@ TEST_F(session_fixture, ACancelWhileTheMetadataIsStoredEndsTheSessionWithoutGene
   sched->run();
   EXPECT_TRUE(wlog->admitted.empty()) << "a cancelled session must not start generating";
   ASSERT_EQ(sink->events().size(), 1u);
-  EXPECT_EQ(sink->events()[0].finish_reason, "cancelled");
+  EXPECT_EQ(sink->events()[0].finish_reason, finish::cancelled);
   EXPECT_EQ(sink->closes(), 1);
   caf::anon_send_exit(sc.persister, caf::exit_reason::user_shutdown);
 }
@@ -370,8 +370,8 @@ TEST_F(session_fixture, AWorkerThatFailsMidStreamEndsTheSessionWithAnError) {
   sched->run();
   const auto events = sink->events();
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].finish_reason, "error");
-  EXPECT_EQ(events[1].error_status, 500);
+  EXPECT_EQ(events[1].finish_reason, finish::error);
+  EXPECT_EQ(events[1].error, failure::worker_failed);
   EXPECT_NE(events[1].error_message.find("model worker failed"), std::string::npos);
   EXPECT_TRUE(events[1].final);
   EXPECT_EQ(sink->closes(), 1);

@@ -67,7 +67,7 @@ struct recorded {
 caf::behavior recording_session(caf::event_based_actor* self, std::shared_ptr<recorded> out) {
   return {
       [=](actors::vl_event_atom, const actors::stream_event& ev) {
-        if (!ev.finish_reason.empty()) {
+        if (ev.finish_reason != actors::finish::none) {
           out->final_event.set_value(ev);
           self->quit();
         }
@@ -126,8 +126,8 @@ TEST_F(ClusterAuth, ABadJobFromAMemberIsRefusedAloneWhileAStreamFinishes) {
   self->send(worker, actors::vl_admit_atom::value, job, caf::actor_cast<actors::session_actor>(session));
   ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   const auto ev = result.get();
-  EXPECT_EQ(ev.finish_reason, "error");
-  EXPECT_EQ(ev.error_status, 400);
+  EXPECT_EQ(ev.finish_reason, actors::finish::error);
+  EXPECT_EQ(ev.error, actors::failure::bad_request);
   EXPECT_NE(ev.error_message.find("outside the vocabulary"), std::string::npos) << ev.error_message;
 
   for (auto& e : stream.rest(30000)) events.push_back(std::move(e));

@@ -1,6 +1,7 @@
-// Upgrade safety: a session store written by the format-1 release (tests/fixtures/store_format_v1,
-// event records without a format tag) still replays every event through the current binary, and
-// new sessions on the same store are written in the current format beside it.
+// Upgrade safety: session stores written by the format-1 release (tests/fixtures/store_format_v1,
+// event records without a format tag) and by the format-2 release (tests/fixtures/store_format_v2,
+// finish_reason as text, failures as HTTP statuses) still replay every event through the current
+// binary, and new sessions on the same store are written in the current format beside them.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -72,4 +73,29 @@ TEST(StoreUpgrade, FormatOneSessionReplaysThroughTheCurrentRelease) {
   EXPECT_EQ(fresh.status, 200) << fresh.body;
   EXPECT_NE(fresh.body.find("\"prompt_tokens_details\""), std::string::npos) << fresh.body;
   EXPECT_EQ(session_state(server.port(), "legacy-v1"), "finished");
+}
+
+// Format 2 -> 3: the finish reasons (length, cancelled) and the session flags (include_usage,
+// logprobs) come back from their old text forms, so the replay is the old stream byte for byte.
+TEST(StoreUpgrade, FormatTwoSessionsReplayByteForByte) {
+  const std::string fixture = std::string(std::getenv("VLSERVE_FIXTURES")) + "/store_format_v2";
+  const auto db = fresh_dir("upgrade_v2_db");
+  std::filesystem::copy_file(fixture + "/data.mdb", db + "/data.mdb");
+  e2e_server server(db, {}, "store_upgrade_v2.log");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"legacy-v2", "stream.txt"}, {"legacy-v2-cancelled", "stream_cancelled.txt"}};
+  for (const auto& [id, file] : cases) {
+    const auto before = recorded_stream(read_text(fixture + "/" + file));
+    ASSERT_GT(before.size(), 3u) << file;
+    EXPECT_EQ(session_state(server.port(), id), id == "legacy-v2" ? "finished" : "cancelled");
+    sse_stream replay(server.port(), "GET", "/v1/sessions/" + id + "/events");
+    ASSERT_EQ(replay.status(), 200);
+    const auto after = replay.rest();
+    EXPECT_EQ(stream_problem(after, id == "legacy-v2"), "") << id;
+    ASSERT_EQ(after.size(), before.size()) << id;
+    for (size_t i = 0; i < before.size(); ++i) {
+      EXPECT_EQ(after[i].id, before[i].id) << id << " event " << i;
+      EXPECT_EQ(after[i].data, before[i].data) << id << " event " << i;
+    }
+  }
 }

@@ -40,7 +40,7 @@ TEST(ChunkJson, FirstChunkHasRoleAndHeader) {
 TEST(ChunkJson, ContentDeltaAndFinish) {
   actors::stream_event ev;
   ev.content = "Paris \"quoted\"\n";
-  ev.finish_reason = "stop";
+  ev.finish_reason = actors::finish::stop;
   const auto d = parse(chunk_json(ev, ctx()));
   const auto& delta = d["choices"][0]["delta"];
   EXPECT_FALSE(delta.HasMember("role"));
@@ -63,12 +63,13 @@ TEST(ChunkJson, UsageChunkHasEmptyChoices) {
 
 TEST(ChunkJson, ErrorEvent) {
   actors::stream_event ev;
-  ev.error_status = 500;
+  ev.error = actors::failure::generation_failed;
   ev.error_message = "engine failed";
-  ev.finish_reason = "error";
+  ev.finish_reason = actors::finish::error;
   const auto d = parse(chunk_json(ev, ctx()));
   EXPECT_STREQ(d["error"]["message"].GetString(), "engine failed");
   EXPECT_STREQ(d["error"]["type"].GetString(), "server_error");
+  EXPECT_STREQ(d["error"]["code"].GetString(), "generation_failed") << "the same body as an error before the stream";
   EXPECT_FALSE(d.HasMember("choices"));
 }
 
@@ -104,7 +105,7 @@ TEST(CompletionJson, AggregatesTheLog) {
   events[0].reasoning = "Let me ";
   events[1].reasoning = "think.";
   events[2].content = "Paris.";
-  events[3].finish_reason = "length";
+  events[3].finish_reason = actors::finish::length;
   events[3].usage = {20, 3, 2};
   const auto d = parse(completion_json(events, ctx()));
   EXPECT_STREQ(d["object"].GetString(), "chat.completion");
@@ -119,7 +120,7 @@ TEST(CompletionJson, AggregatesTheLog) {
 TEST(CompletionJson, ToolCallsMakeContentNull) {
   std::vector<actors::stream_event> events(2);
   events[0].tool_calls.push_back({0, "call_1", "f", "{}"});
-  events[1].finish_reason = "tool_calls";
+  events[1].finish_reason = actors::finish::tool_calls;
   const auto d = parse(completion_json(events, ctx()));
   EXPECT_TRUE(d["choices"][0]["message"]["content"].IsNull());
   EXPECT_EQ(d["choices"][0]["message"]["tool_calls"].Size(), 1u);
