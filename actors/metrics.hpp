@@ -41,6 +41,7 @@ struct service_metrics {
   std::atomic<int64_t> cluster_peers{0};  // peer workers this node is connected to
   std::atomic<uint64_t> steps{0};
   std::atomic<uint64_t> cancelled{0};
+  std::atomic<uint64_t> worker_restarts{0};  // engine rebuilt after a failed step
   std::atomic<int64_t> kv_cache_tokens{0};
   std::atomic<int64_t> kv_cache_capacity_tokens{0};
   // The prefix cache (copied from the engine after every step).

@@ -16,10 +16,6 @@
 #include "actors/remote_job.hpp"
 #include "actors/worker_events.hpp"
 #include "model/device_info.hpp"
-#include "model/checkpoint/model_fingerprint.hpp"
-#include "hub/hub_error.hpp"
-#include "hub/resolve_model_dir.hpp"
-#include "model/serving/memory_check.hpp"
 
 namespace vlserve::actors {
 namespace {
@@ -45,6 +41,7 @@ struct worker_state {
   std::unordered_map<std::string, model::ticket> by_session;
   bool step_scheduled = false;
   std::string fingerprint;  // model_fingerprint of the loaded model; empty until loaded
+  std::deque<clock_type::time_point> restarts;  // within cfg.restart_window
 };
 
 using worker_ptr = model_worker_actor::stateful_pointer<worker_state>;
@@ -53,63 +50,29 @@ void set_phase(worker_ptr self, model_phase phase, std::string detail, double pr
   self->state.out.state->set({phase, std::move(detail), progress, self->state.cfg.served_model_name});
 }
 
-// Blocking: resolves (maybe downloads) and loads the model on the worker's own thread.
+// Blocking: the loader resolves (maybe downloads) and loads the model on the worker's own thread.
 void load(worker_ptr self) {
   auto& st = self->state;
   try {
-    set_phase(self, model_phase::loading, "resolving model files", 0.0);
-    const auto dir = hub::resolve_model_dir(st.cfg.hub, [self](const hub::download_progress& p) {
-      set_phase(self, model_phase::loading,
-                "downloading " + p.current_file + " (" + std::to_string(int(p.percent)) + "%)", p.percent / 100.0);
+    model::loaded_model m = st.cfg.loader([self](const std::string& detail, double fraction) {
+      set_phase(self, model_phase::loading, detail, fraction);
     });
-    st.cfg.engine.prefix_cache_bytes = st.cfg.prefix_cache_bytes;
-    if (st.cfg.engine.device == "cpu") {
-      if (const auto free = model::available_memory_bytes()) {
-        const uint64_t weights = model::estimate_weight_bytes(dir, st.cfg.engine.dtype);
-        model::check_memory_fits(weights, *free, st.cfg.engine.dtype);
-        // auto: a quarter of what the weights leave free, at most 4 GiB.
-        if (st.cfg.prefix_cache_bytes < 0)
-          st.cfg.engine.prefix_cache_bytes =
-              int64_t(std::min<uint64_t>(*free > weights ? (*free - weights) / 4 : 0, uint64_t(4) << 30));
-      }
-    }
-    if (st.cfg.engine.prefix_cache_bytes < 0) st.cfg.engine.prefix_cache_bytes = int64_t(1) << 30;
-    set_phase(self, model_phase::loading, "loading weights from " + dir, 0.99);
-    spdlog::info("loading model from {}", dir);
-    st.engine = std::make_unique<model::text_engine>(dir, st.cfg.engine);
-    auto tok = model::tokenizer::load(dir + "/tokenizer.json");
-    st.fingerprint = model::model_fingerprint(dir);
-    st.runner = std::make_unique<model::batch_runner>(*st.engine, tok, st.cfg.runner);
-    model::prompt_defaults defaults;
+    st.engine = std::move(m.engine);
+    st.fingerprint = std::move(m.fingerprint);
+    st.runner = std::make_unique<model::batch_runner>(*st.engine, m.tok, st.cfg.runner);
+    model::prompt_defaults defaults = std::move(m.defaults);
     defaults.max_tokens = st.cfg.max_tokens_default;
     defaults.temperature = st.cfg.temperature_default;
     defaults.effort_budgets = st.cfg.effort_budgets;
-    defaults.vocab_size = tok.vocab_size();
-    defaults.generation = st.engine->generation();
-    defaults.max_context = st.cfg.engine.max_context;
     defaults.media = st.cfg.media;
-    if (st.engine->config().has_vision) {
-      // Media requests run the tower in the media prompt actor, on the engine's device and dtype.
-      defaults.tower = std::make_shared<const model::vision::vision_tower>(
-          dir, model::vision::tower_options{st.cfg.engine.device, st.cfg.engine.dtype});
-      defaults.processor = model::vision::load_processor_config(dir);
-      if (st.cfg.vision_cache_bytes > 0)
-        defaults.vision_cache = std::make_shared<model::vision::feature_cache>(st.cfg.vision_cache_bytes);
-      st.vision_cache = defaults.vision_cache;
-    }
-    st.out.assets->publish(std::make_shared<const model_assets>(model_assets{tok, defaults, st.cfg.served_model_name}));
-    st.out.metrics->kv_cache_capacity_tokens = st.cfg.engine.max_context * st.cfg.runner.max_batch;
+    st.vision_cache = defaults.vision_cache;
+    const int64_t max_context = defaults.max_context;
+    st.out.assets->publish(
+        std::make_shared<const model_assets>(model_assets{std::move(m.tok), std::move(defaults), st.cfg.served_model_name}));
+    st.out.metrics->kv_cache_capacity_tokens = max_context * st.cfg.runner.max_batch;
     set_phase(self, model_phase::ready, "serving on " + st.engine->device() + " in " + st.engine->dtype(), 1.0);
     spdlog::info("model ready: {} on {} ({}), {}", st.cfg.served_model_name, st.engine->device(),
                  st.engine->dtype(), model::backend_description());
-  } catch (const hub::hub_error& e) {
-    // Say how to provide the model, not only why fetching it failed.
-    const std::string detail = std::string("the model is not available: ") + e.what() +
-                               ". To serve it, set MODEL_REPO_ID to a local model directory (config.json, "
-                               "*.safetensors, tokenizer files), or give this machine access to the hub "
-                               "(HF_ENDPOINT) with HF_TOKEN for gated models";
-    spdlog::error("model loading failed: {}", detail);
-    set_phase(self, model_phase::error, detail, 0.0);
   } catch (const std::exception& e) {
     spdlog::error("model loading failed: {}", e.what());
     set_phase(self, model_phase::error, e.what(), 0.0);
@@ -141,12 +104,47 @@ void forget(worker_ptr self, model::ticket t) {
   self->state.by_ticket.erase(it);
 }
 
+// A step threw: the engine's state is unknown, so every sequence in flight ends with an error and
+// the model is loaded again; past the restart bound the worker stops (its sessions are ended).
+void recover(worker_ptr self, const std::string& why) {
+  auto& st = self->state;
+  spdlog::error("model worker: a step failed: {}", why);
+  for (auto& [ticket, seq] : st.by_ticket)
+    self->send(seq.session, vl_event_atom::value,
+               failure_event(failure::worker_failed, "the model worker failed while generating this completion (" + why +
+                                                         "); it is being restarted"));
+  st.by_ticket.clear();
+  st.by_session.clear();
+  st.runner.reset();
+  st.engine.reset();
+  st.vision_cache.reset();
+  const auto now = clock_type::now();
+  while (!st.restarts.empty() && now - st.restarts.front() > st.cfg.restart_window) st.restarts.pop_front();
+  if (int(st.restarts.size()) >= st.cfg.max_restarts) {
+    const std::string detail = "the model worker failed " + std::to_string(st.restarts.size() + 1) + " times within " +
+                               std::to_string(st.cfg.restart_window.count()) + " s (last: " + why +
+                               "); restart the server";
+    set_phase(self, model_phase::error, detail, 0.0);
+    self->quit(caf::make_error(caf::sec::runtime_error, detail));
+    return;
+  }
+  st.restarts.push_back(now);
+  st.out.metrics->worker_restarts.fetch_add(1, std::memory_order_relaxed);
+  load(self);
+}
+
 void run_step(worker_ptr self) {
   auto& st = self->state;
   st.step_scheduled = false;
   auto& m = *st.out.metrics;
   const auto t0 = clock_type::now();
-  auto events = st.runner->step();
+  std::vector<model::runner_event> events;
+  try {
+    if (st.cfg.before_step) st.cfg.before_step();
+    events = st.runner->step();
+  } catch (const std::exception& e) {
+    return recover(self, e.what());
+  }
   const auto t1 = clock_type::now();
   m.step_seconds.observe(std::chrono::duration<double>(t1 - t0).count());
   m.note_batch(int64_t(st.runner->last_step_size()));
@@ -256,12 +254,14 @@ model_worker_actor::behavior_type worker_behavior(worker_ptr self, worker_config
 }  // namespace
 
 void worker_config::validate() const {
+  if (!loader) throw std::invalid_argument("the model worker needs a model loader");
   if (runner.max_batch < 1) throw std::invalid_argument("MAX_BATCH must be >= 1");
-  if (engine.max_context < 16) throw std::invalid_argument("max context must be >= 16 tokens");
+  if (runner.max_context < 16) throw std::invalid_argument("max context must be >= 16 tokens");
 }
 
-model_worker_actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out) {
+model_worker_actor spawn_model_worker(caf::actor_system& sys, worker_config cfg, worker_outputs out, bool detached) {
   cfg.validate();
+  if (!detached) return sys.spawn(worker_behavior, std::move(cfg), out);
   return sys.spawn<caf::detached>(worker_behavior, std::move(cfg), out);
 }
 

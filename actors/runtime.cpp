@@ -33,13 +33,13 @@ namespace {
 
 worker_config worker_config_from(const config::settings& s) {
   worker_config w;
-  w.hub = hub::hub_options_from_env(s);
+  model::model_load_options load;
   // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
-  w.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
-  w.engine.dtype = model::resolve_dtype(s.torch_dtype, w.engine.device);
-  w.engine.max_context = s.max_context;
-  w.prefix_cache_bytes = s.prefix_cache_bytes;
-  w.vision_cache_bytes = s.vision_cache_bytes;
+  load.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
+  load.engine.dtype = model::resolve_dtype(s.torch_dtype, load.engine.device);
+  load.engine.max_context = s.max_context;
+  load.vision_cache_bytes = s.vision_cache_bytes;
+  w.loader = hub_model_loader(hub::hub_options_from_env(s), load, s.prefix_cache_bytes);
   w.runner.max_batch = s.max_batch;
   w.runner.prefill_chunk = s.prefill_chunk;
   // VLSERVE_PREFILL_PACING=off: whole PREFILL_CHUNKs beside decoders (for benchmark comparisons).

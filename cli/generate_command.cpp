@@ -9,6 +9,7 @@
 #include "http/chat_request_parser.hpp"
 #include "model/device_info.hpp"
 #include "model/serving/batch_runner.hpp"
+#include "model/serving/loaded_model.hpp"
 #include "model/serving/prompt_builder.hpp"
 #include "model/text/engine.hpp"
 
@@ -73,17 +74,10 @@ int generate_command(std::vector<std::string> args) {
     model::engine_options eo;
     eo.dtype = g.dtype;
     eo.device = g.device;
-    model::text_engine engine(g.model_dir, eo);
-    const auto tok = model::tokenizer::load(g.model_dir + "/tokenizer.json");
-    model::prompt_defaults defaults;
-    defaults.generation = engine.generation();
-    defaults.max_context = eo.max_context;
-    defaults.vocab_size = tok.vocab_size();
-    if (engine.config().has_vision) {
-      defaults.tower = std::make_shared<const model::vision::vision_tower>(
-          g.model_dir, model::vision::tower_options{eo.device, eo.dtype});
-      defaults.processor = model::vision::load_processor_config(g.model_dir);
-    }
+    model::loaded_model loaded = model::load_model(g.model_dir, {eo, 0});
+    model::text_engine& engine = *loaded.engine;
+    const model::tokenizer& tok = loaded.tok;
+    const model::prompt_defaults& defaults = loaded.defaults;
     auto built = model::build_prompt(request, tok, defaults);
     built.input.prompt_logits = std::min<int64_t>(4, int64_t(built.input.prompt_ids.size()));
 

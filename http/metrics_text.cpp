@@ -33,6 +33,8 @@ std::string metrics_text(const actors::service_metrics& m) {
   counter(o, "vlserve_prompt_tokens_total", "Prompt tokens processed", double(m.prompt_tokens.load()));
   counter(o, "vlserve_completion_tokens_total", "Tokens generated", double(m.completion_tokens.load()));
   counter(o, "vlserve_cancelled_total", "Sequences cancelled (client, watchdog)", double(m.cancelled.load()));
+  counter(o, "vlserve_worker_restarts_total", "Times the model worker rebuilt its engine after a failed step",
+          double(m.worker_restarts.load()));
   counter(o, "vlserve_steps_total", "Batched engine steps", double(m.steps.load()));
   counter(o, "vlserve_running_sequences", "Sequences in the batch", double(m.running_sequences.load()), "gauge");
   counter(o, "vlserve_queued_sequences", "Sequences waiting for batch room", double(m.queued_sequences.load()),

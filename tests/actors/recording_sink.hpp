@@ -35,6 +35,18 @@ class recording_sink : public actors::event_sink {
     close_message_ = message;
   }
 
+  void reject(actors::failure why, const std::string& message, const std::string& param) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      rejected_param_ = param;
+    }
+    close(why, message);
+  }
+  std::string rejected_param() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return rejected_param_;
+  }
+
   std::vector<actors::stream_event> events() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return events_;
@@ -58,6 +70,7 @@ class recording_sink : public actors::event_sink {
   std::vector<actors::stream_event> events_;
   int closes_ = 0;
   actors::failure close_status_ = actors::failure::internal;
+  std::string rejected_param_;
   std::string close_message_;
   std::string attached_id_;
 };
