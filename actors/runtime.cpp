@@ -87,7 +87,14 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   if (clustered && s.cluster_secret.empty())
     throw std::runtime_error("CLUSTER_PORT and CLUSTER_PEERS need CLUSTER_SECRET, the same on every node "
                              "(e.g. CLUSTER_SECRET=$(openssl rand -hex 32))");
-  if (clustered) impl_->cfg.load<caf::io::middleman>();
+  if (clustered) {
+    impl_->cfg.load<caf::io::middleman>();
+    // A peer that stops answering (a partition keeps its TCP connection open) is noticed within
+    // 2 s: CAF sends a heartbeat every 250 ms and drops a connection silent for 1.5 s, which ends
+    // the streams generating there (node_lost) and lets the connector reconnect.
+    impl_->cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(250)});
+    impl_->cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::milliseconds(1500)});
+  }
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
   auto& sys = *impl_->sys;
   state_.set(service_snapshot{model_phase::loading, "starting", 0.0, s.model_repo_id});
