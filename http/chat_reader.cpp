@@ -20,8 +20,6 @@
 namespace vlserve::http {
 namespace {
 
-using vl_read_atom = caf::atom_constant<caf::atom("vl_read")>;
-
 // The client's session id (body, then X-Session-Id), or a fresh unguessable one.
 std::optional<std::string> pick_session_id(const pending_chat& p, const model::chat_request& body) {
   std::string id = body.session_id.value_or(p.session_header);
@@ -105,9 +103,9 @@ void open_session(route_context& ctx, pending_chat& p) {
 
 }  // namespace
 
-caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx) {
+chat_reader_actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx) {
   route_context* c = &ctx;
-  return sys.spawn<caf::detached>([c](caf::event_based_actor*) -> caf::behavior {
+  return sys.spawn<caf::detached>([c](chat_reader_actor::pointer) -> chat_reader_actor::behavior_type {
     return {
         [c](vl_read_atom, pending_chat& p) {
           try {
@@ -128,11 +126,11 @@ caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx) {
   });
 }
 
-void send_to_reader(const caf::actor& reader, pending_chat chat) {
+void send_to_reader(const chat_reader_actor& reader, pending_chat chat) {
   caf::anon_send(reader, vl_read_atom::value, std::move(chat));
 }
 
-void run_off_reactor(const caf::actor& reader, std::function<void()> run) {
+void run_off_reactor(const chat_reader_actor& reader, std::function<void()> run) {
   caf::anon_send(reader, vl_read_atom::value, off_reactor_job{std::move(run)});
 }
 

@@ -34,12 +34,10 @@ struct off_reactor_job {
   std::function<void()> run;
 };
 
-// Messages it handles:
-//   (vl_read_atom, pending_chat)   parse, validate, build; then registry or media prompt actor, or an error reply
-//   (vl_read_atom, off_reactor_job) run it
-caf::actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx);
-void send_to_reader(const caf::actor& reader, pending_chat chat);
-void run_off_reactor(const caf::actor& reader, std::function<void()> run);
+// Its interface is `chat_reader_actor` (http/chat_reader_actor.hpp).
+chat_reader_actor spawn_chat_reader(caf::actor_system& sys, route_context& ctx);
+void send_to_reader(const chat_reader_actor& reader, pending_chat chat);
+void run_off_reactor(const chat_reader_actor& reader, std::function<void()> run);
 
 // Counts a request in metrics.prompts_building until the returned handle is dropped.
 std::shared_ptr<void> count_building(actors::service_metrics& metrics);

@@ -5,6 +5,7 @@
 #include "actors/runtime.hpp"
 #include "config/settings.hpp"
 #include "http/api_keys.hpp"
+#include "http/chat_reader_actor.hpp"
 #include "http/connection_tracker.hpp"
 
 namespace vlserve::http {
@@ -14,7 +15,7 @@ struct route_context {
   actors::runtime& rt;
   connection_tracker& connections;
   const api_keyring& keys;
-  caf::actor chat_reader;  // http/chat_reader: set by the server before it serves
+  chat_reader_actor chat_reader;  // http/chat_reader: set by the server before it serves
 };
 
 }  // namespace vlserve::http
