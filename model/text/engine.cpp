@@ -24,6 +24,7 @@ struct text_engine::impl {
   std::map<sequence_id, std::unique_ptr<sequence_state>> sequences;
   sequence_id next_id = 1;
   std::unique_ptr<prefix_store> prefixes;
+  int64_t rows_computed = 0;
 
   sequence_state& find(sequence_id seq) const {
     auto it = sequences.find(seq);
@@ -87,6 +88,14 @@ void text_engine::set_rope_delta(sequence_id seq, int64_t rope_delta) {
 
 void text_engine::free_sequence(sequence_id seq) { impl_->sequences.erase(seq); }
 
+sequence_id text_engine::fork_sequence(sequence_id seq) {
+  c10::InferenceMode guard;
+  const sequence_state& from = impl_->find(seq);
+  const sequence_id id = create_sequence(from.rope_delta);
+  impl_->sequences.at(id)->cache.copy_prefix(from.cache, from.cache.length());
+  return id;
+}
+
 int64_t text_engine::restore_prefix(sequence_id seq, const std::vector<uint64_t>& keys,
                                     int64_t limit) {
   c10::InferenceMode guard;
@@ -127,6 +136,8 @@ int64_t text_engine::sequence_capacity(sequence_id seq) const {
   return impl_->find(seq).cache.capacity();
 }
 
+int64_t text_engine::rows_computed() const { return impl_->rows_computed; }
+
 int64_t text_engine::cache_bytes() const {
   int64_t total = 0;
   for (const auto& [_, s] : impl_->sequences) total += s->cache.bytes();
@@ -151,7 +162,10 @@ std::vector<chunk_logits> text_engine::step(const std::vector<sequence_chunk>& c
         m.decoder->logits(out.index_select(0, batch.logit_rows)).to(at::kCPU).contiguous();
     result = split_logits(chunks, logits);
   }
-  for (size_t i = 0; i < chunks.size(); ++i) states[i]->cache.commit(int64_t(chunks[i].tokens.size()));
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    states[i]->cache.commit(int64_t(chunks[i].tokens.size()));
+    m.rows_computed += int64_t(chunks[i].tokens.size());
+  }
   return result;
 }
 

@@ -91,6 +91,10 @@ class text_engine {
   void set_rope_delta(sequence_id seq, int64_t rope_delta);
   // Frees the sequence and its cache memory; unknown ids are ignored (cancel may race a finish).
   void free_sequence(sequence_id seq);
+  // A new sequence holding a copy of `seq`'s cache and rope_delta: the choices of an n > 1 request
+  // read their prompt once and fork here. Throws like create_sequence (and sequence_rejected for
+  // an unknown `seq`).
+  sequence_id fork_sequence(sequence_id seq);
   // Prefix cache. restore_prefix starts an empty sequence from the longest held prefix of `keys`
   // (at most `limit` tokens) and returns how many tokens it reused (0 when off or on a miss);
   // the caller then feeds the prompt from that index on. retain_sequence frees the sequence but
@@ -105,6 +109,7 @@ class text_engine {
   int64_t sequence_length(sequence_id seq) const;    // tokens in its cache
   int64_t sequence_capacity(sequence_id seq) const;  // tokens allocated
   int64_t cache_bytes() const;                       // all live sequences
+  int64_t rows_computed() const;                     // token rows every step so far has read
 
   // Runs one forward over all chunks (each sequence at most once). Validates everything first and
   // throws std::invalid_argument / std::length_error naming the sequence without touching any
