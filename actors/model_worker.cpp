@@ -176,6 +176,7 @@ void run_step(worker_ptr self) {
   m.prefix_cache_bytes = pc.bytes;
   m.prefix_cache_max_bytes = pc.max_bytes;
   m.prefix_cache_entries = pc.entries;
+  m.prefix_cache_pinned = pc.pinned;
   m.prefix_cache_held_tokens = pc.held_tokens;
   m.prefix_cache_hits = pc.hits;
   m.prefix_cache_misses = pc.misses;
