@@ -1,7 +1,8 @@
 // n > 1 through the real server (MAX_BATCH=4): one chat.completion with n choices and summed
 // usage; a stream whose choices interleave under one id sequence and one [DONE]; seeded choices
 // that replay; a resume that returns exactly the missed interleaved events; the official `openai`
-// npm client reading two choices; n beyond MAX_BATCH refused with param "n".
+// npm client reading two choices; cancel ending every choice; each choice held to the
+// response_format by its own matcher; n beyond MAX_BATCH refused with param "n".
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -168,6 +169,45 @@ TEST_F(Choices, ResumeReturnsExactlyTheMissedInterleavedEvents) {
   }
 }
 
+TEST_F(Choices, CancelEndsEveryChoice) {
+  const std::string id = "n-cancel";
+  sse_stream s(port(), "POST", "/v1/chat/completions", sampled_request(3, 400, id, true));
+  ASSERT_EQ(s.status(), 200);
+  std::vector<sse_event> got;
+  for (int i = 0; i < 6; ++i) got.push_back(s.next().value());
+  const auto r = http_request(port(), "POST", "/v1/cancel/" + id);
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (auto& ev : s.rest(30000)) got.push_back(std::move(ev));
+  const auto summary = summarize(got, id);
+  ASSERT_EQ(summary.finish.size(), 3u);
+  for (int c = 0; c < 3; ++c) EXPECT_EQ(summary.finish.at(c), "cancelled") << "choice " << c;
+  EXPECT_EQ(session_state(port(), id), "cancelled");
+}
+
+TEST_F(Choices, EachChoiceFollowsTheResponseFormatOnItsOwn) {
+  auto body = with_field(fixture_request("text_single"), "max_tokens", "400");
+  body = with_field(body, "temperature", "1");
+  body = with_field(body, "seed", "21");
+  body = with_field(body, "thinking_budget", "1");
+  body = with_field(body, "response_format", R"({"type":"json_object"})");
+  const auto r = http_request(port(), "POST", "/v1/chat/completions", with_field(body, "n", "3"), {}, 60000);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto d = parse_object(r.body);
+  ASSERT_EQ(d["choices"].Size(), 3u);
+  std::set<std::string> answers;
+  for (rapidjson::SizeType i = 0; i < 3; ++i) {
+    const auto& c = d["choices"][i];
+    const std::string content = text_of(c["message"], "content");
+    if (text_of(c, "finish_reason") != "stop") continue;  // ran out of tokens mid-value: nothing to check
+    rapidjson::Document answer;
+    answer.Parse(content.c_str(), content.size());
+    EXPECT_FALSE(answer.HasParseError()) << "choice " << i << ": " << content;
+    EXPECT_TRUE(answer.IsObject()) << "choice " << i << ": " << content;
+    answers.insert(content);
+  }
+  EXPECT_FALSE(answers.empty()) << r.body;
+}
+
 TEST_F(Choices, MoreChoicesThanMaxBatchAreRefused) {
   for (const char* n : {"5", "0"}) {
     const auto r = http_request(port(), "POST", "/v1/chat/completions",
@@ -246,6 +286,26 @@ TEST(ChoicesRestart, EveryUnfinishedChoiceEndsInterrupted) {
   ASSERT_EQ(summary.finish.size(), 3u);
   for (int c = 0; c < 3; ++c) EXPECT_EQ(summary.finish.at(c), "interrupted") << "choice " << c;
   for (size_t i = 0; i < received.size(); ++i) EXPECT_EQ(all.at(i).data, received[i].data) << "event " << i;
+}
+
+}  // namespace
+
+namespace {
+
+// A request with n choices takes n batch slots when the registry weighs a worker's load: beside
+// a running n = 4 stream (MAX_BATCH=4) one more request fits the queue (MAX_QUEUED=1), the next is
+// a 429.
+TEST(ChoicesLoad, NChoicesCountAsNSequencesForBackpressure) {
+  e2e_server server(fresh_dir("choices_load_db"), {{"MAX_BATCH", "4"}, {"MAX_QUEUED", "1"}}, "choices_load.log");
+  sse_stream four(server.port(), "POST", "/v1/chat/completions", sampled_request(4, 400, "n-load-4", true));
+  ASSERT_EQ(four.status(), 200);
+  ASSERT_TRUE(four.next().has_value());
+  sse_stream queued(server.port(), "POST", "/v1/chat/completions", sampled_request(1, 4, "n-load-q", true));
+  EXPECT_EQ(queued.status(), 200);
+  const auto refused =
+      http_request(server.port(), "POST", "/v1/chat/completions", sampled_request(1, 4, "n-load-x", false));
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  http_request(server.port(), "POST", "/v1/cancel/n-load-4");
 }
 
 }  // namespace
