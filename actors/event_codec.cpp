@@ -1,17 +1,33 @@
 #include "actors/event_codec.hpp"
 
 #include <caf/all.hpp>
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace vlserve::actors {
 
 namespace {
 
-// Format 3 records (this release) start with this tag; format 2 with "VLE\x02". Format 1 records
-// (releases up to 2026-11-26) have no tag: they begin with the 8-byte event index, and read as an
-// index these 4 bytes would be at least 0x02454C56 (38 million), more events than a session holds.
+// Format 4 records (this release) start with this tag; format 3 with "VLE\x03", format 2 with
+// "VLE\x02". Format 1 records (releases up to 2026-11-26) have no tag: they begin with the 8-byte
+// event index, and read as an index these 4 bytes would be at least 0x02454C56 (38 million), more
+// events than a session holds.
+const std::string k_tag_v4 = std::string("VLE") + char(4);
 const std::string k_tag_v3 = std::string("VLE") + char(3);
 const std::string k_tag_v2 = std::string("VLE") + char(2);
+
+// Format 3: format 4 without the choice index (every event is choice 0's).
+struct format3_event {
+  stream_event ev;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, format3_event& r) {
+  stream_event& x = r.ev;
+  return f(caf::meta::type_name("stream_event"), x.index, x.role, x.reasoning, x.content, x.tool_calls,
+           x.logprobs, x.finish_reason, x.usage, x.error, x.error_message, x.usage_only, x.final);
+}
 
 // Formats 1 and 2 kept finish_reason as text and the failure as an HTTP status plus type.
 struct legacy_event {
@@ -103,16 +119,25 @@ std::string encode_event(caf::actor_system& sys, const stream_event& ev) {
   caf::binary_serializer sink{sys, buf};
   auto copy = ev;
   if (auto err = sink(copy)) throw std::runtime_error("cannot encode event: " + sys.render(err));
-  return k_tag_v3 + std::string(buf.begin(), buf.end());
+  return k_tag_v4 + std::string(buf.begin(), buf.end());
 }
 
 stream_event decode_event(caf::actor_system& sys, const std::string& bytes) {
-  if (starts_with(bytes, k_tag_v3)) {
-    stream_event ev;
-    read_all(sys, bytes.data() + k_tag_v3.size(), bytes.size() - k_tag_v3.size(), ev);
+  auto checked = [](stream_event ev) {
     if (uint8_t(ev.finish_reason) > uint8_t(finish::error) || uint8_t(ev.error) > uint8_t(failure::timed_out))
       throw std::runtime_error("stored event has an unknown finish_reason or failure");
+    if (ev.choice < 0) throw std::runtime_error("stored event has a negative choice index");
     return ev;
+  };
+  if (starts_with(bytes, k_tag_v4)) {
+    stream_event ev;
+    read_all(sys, bytes.data() + k_tag_v4.size(), bytes.size() - k_tag_v4.size(), ev);
+    return checked(std::move(ev));
+  }
+  if (starts_with(bytes, k_tag_v3)) {
+    format3_event old;
+    read_all(sys, bytes.data() + k_tag_v3.size(), bytes.size() - k_tag_v3.size(), old);
+    return checked(std::move(old.ev));
   }
   if (starts_with(bytes, k_tag_v2)) {
     legacy_record<legacy_usage_v2> old;
@@ -125,12 +150,14 @@ stream_event decode_event(caf::actor_system& sys, const std::string& bytes) {
 }
 
 std::string encode_session_flags(const session_info& info) {
-  return std::string("v2;include_usage=") + (info.include_usage ? "1" : "0") + ";logprobs=" + (info.logprobs ? "1" : "0");
+  return std::string("v2;include_usage=") + (info.include_usage ? "1" : "0") + ";logprobs=" + (info.logprobs ? "1" : "0") +
+         ";n=" + std::to_string(info.choices);
 }
 
 void decode_session_flags(const std::string& text, session_info& info) {
   info.include_usage = false;
   info.logprobs = false;
+  info.choices = 1;  // written before n > 1: one choice
   // Format 2: "v2;include_usage=1;logprobs=0"; format 1: "v1 usage=1 logprobs=0". Each field is
   // read whole; unknown ones are skipped (a newer writer).
   const bool v2 = text.rfind("v2;", 0) == 0;
@@ -143,6 +170,7 @@ void decode_session_flags(const std::string& text, session_info& info) {
     const std::string field = text.substr(start, end - start);
     if (field == usage_on) info.include_usage = true;
     if (field == "logprobs=1") info.logprobs = true;
+    if (v2 && field.rfind("n=", 0) == 0) info.choices = std::clamp(std::atoi(field.c_str() + 2), 1, 128);
     start = end + 1;
   }
 }

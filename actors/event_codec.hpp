@@ -16,7 +16,8 @@ std::string encode_event(caf::actor_system& sys, const stream_event& ev);
 stream_event decode_event(caf::actor_system& sys, const std::string& bytes);
 
 // The flags of a session that are not in the store's own metadata, as the store's opaque
-// request text ("v2;include_usage=1;logprobs=0"; format 1 "v1 usage=1 logprobs=0" is read too).
+// request text ("v2;include_usage=1;logprobs=0;n=3"; format 1 "v1 usage=1 logprobs=0" and v2
+// records without n (one choice) are read too).
 std::string encode_session_flags(const session_info& info);
 void decode_session_flags(const std::string& text, session_info& info);
 

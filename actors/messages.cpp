@@ -1,5 +1,7 @@
 #include "actors/messages.hpp"
 
+#include <algorithm>
+
 namespace vlserve::actors {
 
 const char* state_name(session_state s) { return store::to_string(s).data(); }
@@ -32,6 +34,13 @@ stream_event failure_event(failure why, std::string message) {
   ev.error = why;
   ev.error_message = std::move(message);
   return ev;
+}
+
+void add_choice_usage(usage_counts& total, const usage_counts& choice) {
+  total.prompt_tokens = std::max(total.prompt_tokens, choice.prompt_tokens);
+  total.cached_tokens = std::max(total.cached_tokens, choice.cached_tokens);
+  total.completion_tokens += choice.completion_tokens;
+  total.reasoning_tokens += choice.reasoning_tokens;
 }
 
 }  // namespace vlserve::actors

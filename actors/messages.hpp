@@ -68,10 +68,12 @@ typename Inspector::result_type inspect(Inspector& f, usage_counts& x) {
 }
 
 // One entry of a session's event log; event `index` is SSE id `<session>:<index>`.
-// The first event carries the role; the one that ends generation carries finish_reason and usage
-// (or an error). With stream_options.include_usage a separate usage-only event follows it.
-// `final` marks the last event of the log: after it the stream sends [DONE].
-// Stored as event format 3 (actors/event_codec.cpp, ARCHITECTURE.md "Stored events").
+// Each choice's first event carries the role; the one that ends a choice carries its
+// finish_reason and usage (or an error). With n > 1 the choices' events interleave in one log,
+// each naming its `choice`. With stream_options.include_usage a separate usage-only event (the
+// sum over choices) follows the last one. `final` marks the last event of the log: after it the
+// stream sends [DONE].
+// Stored as event format 4 (actors/event_codec.cpp, ARCHITECTURE.md "Stored events").
 struct stream_event {
   uint64_t index = 0;
   std::string role;
@@ -85,13 +87,18 @@ struct stream_event {
   std::string error_message;
   bool usage_only = false;  // the OpenAI usage chunk (empty choices)
   bool final = false;
+  int32_t choice = 0;  // choices[0].index of the chunk (n > 1); stored from event format 4 on
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_event& x) {
   return f(caf::meta::type_name("stream_event"), x.index, x.role, x.reasoning, x.content, x.tool_calls,
-           x.logprobs, x.finish_reason, x.usage, x.error, x.error_message, x.usage_only, x.final);
+           x.logprobs, x.finish_reason, x.usage, x.error, x.error_message, x.usage_only, x.final, x.choice);
 }
+
+// The request's usage from its choices' own: the prompt (and its cached part) counts once,
+// completion and reasoning tokens add up.
+void add_choice_usage(usage_counts& total, const usage_counts& choice);
 
 // An event that ends generation with `why` (finish error), for a client to read as a failure.
 stream_event failure_event(failure why, std::string message);
@@ -106,12 +113,13 @@ struct session_info {
   int32_t attached_clients = 0;
   bool include_usage = false;
   bool logprobs = false;
+  int32_t choices = 1;  // n
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_info& x) {
   return f(caf::meta::type_name("session_info"), x.id, x.state, x.model, x.created, x.event_count,
-           x.attached_clients, x.include_usage, x.logprobs);
+           x.attached_clients, x.include_usage, x.logprobs, x.choices);
 }
 
 }  // namespace vlserve::actors

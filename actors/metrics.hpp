@@ -47,7 +47,8 @@ struct service_metrics {
   // The prefix cache (copied from the engine after every step).
   std::atomic<int64_t> prefix_cache_bytes{0};
   std::atomic<int64_t> prefix_cache_max_bytes{0};
-  std::atomic<int64_t> prefix_cache_entries{0};
+  std::atomic<int64_t> prefix_cache_entries{0};  // blocks
+  std::atomic<int64_t> prefix_cache_pinned{0};   // blocks running sequences started from
   std::atomic<int64_t> prefix_cache_held_tokens{0};
   std::atomic<int64_t> prefix_cache_hits{0};
   std::atomic<int64_t> prefix_cache_misses{0};

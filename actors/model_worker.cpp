@@ -27,7 +27,8 @@ struct tracked_sequence {
   std::string session_id;
   clock_type::time_point admitted;
   std::optional<clock_type::time_point> last_token;
-  int32_t tool_calls_sent = 0;
+  std::vector<int32_t> tool_calls_sent;  // per choice: tool-call indexes count within a choice
+  int32_t choices_left = 1;              // the ticket is forgotten when every choice has finished
 };
 
 struct worker_state {
@@ -163,9 +164,10 @@ void run_step(worker_ptr self) {
       seq.last_token = t1;
     }
     if (ev.cancelled) m.cancelled.fetch_add(1, std::memory_order_relaxed);
-    auto out = to_stream_event(ev, seq.tool_calls_sent);
+    if (ev.choice < 0 || size_t(ev.choice) >= seq.tool_calls_sent.size()) continue;
+    auto out = to_stream_event(ev, seq.tool_calls_sent[size_t(ev.choice)]);
     if (out) self->send(seq.session, vl_event_atom::value, std::move(*out));
-    if (ev.finished) forget(self, ev.id);
+    if (ev.finished && --seq.choices_left == 0) forget(self, ev.id);
   }
   m.running_sequences = int64_t(st.runner->running());
   m.queued_sequences = int64_t(st.runner->queued());
@@ -174,6 +176,7 @@ void run_step(worker_ptr self) {
   m.prefix_cache_bytes = pc.bytes;
   m.prefix_cache_max_bytes = pc.max_bytes;
   m.prefix_cache_entries = pc.entries;
+  m.prefix_cache_pinned = pc.pinned;
   m.prefix_cache_held_tokens = pc.held_tokens;
   m.prefix_cache_hits = pc.hits;
   m.prefix_cache_misses = pc.misses;
@@ -198,8 +201,10 @@ void admit(worker_ptr self, generation_job& job, const session_actor& session) {
   if (!st.runner) return send_failure(self, session, failure::model_not_loaded, "the model is not loaded");
   if (st.by_session.count(job.session_id)) return send_failure(self, session, failure::session_exists, "session already running");
   try {
+    const int32_t choices = job.input->choices;
     const auto t = st.runner->submit(std::move(*job.input));
-    st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt, 0};
+    st.by_ticket[t] = tracked_sequence{session, job.session_id, clock_type::now(), std::nullopt,
+                                       std::vector<int32_t>(size_t(choices), 0), choices};
     st.by_session[job.session_id] = t;
     st.out.metrics->queued_sequences = int64_t(st.runner->queued());
     // Accepted: the session may now start its clients' streams and keep them alive while it waits.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
+#include <algorithm>
 #include <ctime>
 #include <stdexcept>
 
@@ -35,16 +36,44 @@ struct persister_state {
   persister_config cfg;
 };
 
-// Sessions cut off by a crash get a last event so a replay ends properly, then state interrupted.
+// The choices of an n > 1 session that have no finish event in the store yet.
+std::vector<int32_t> open_choices(caf::actor_system& sys, const store::session_store& st, const session_info& info) {
+  std::vector<bool> ended(size_t(std::max(1, info.choices)), false);
+  if (ended.size() > 1) {
+    for (uint64_t from = 0; from < info.event_count;) {
+      const auto page = st.read_events(info.id, from, 256);
+      if (page.empty()) break;
+      for (const auto& rec : page) {
+        const auto ev = decode_event(sys, rec.payload);
+        if (ev.finish_reason != finish::none && ev.choice >= 0 && size_t(ev.choice) < ended.size()) ended[size_t(ev.choice)] = true;
+      }
+      from = page.back().index + 1;
+    }
+  }
+  std::vector<int32_t> open;
+  for (size_t c = 0; c < ended.size(); ++c)
+    if (!ended[c]) open.push_back(int32_t(c));
+  if (open.empty()) open.push_back(0);
+  return open;
+}
+
+// Sessions cut off by a crash get a last event per unfinished choice so a replay ends properly,
+// then state interrupted.
 void close_interrupted(caf::actor_system& sys, store::session_store& st) {
   for (const auto& id : st.mark_running_as_interrupted(now_unix())) {
-    auto meta = st.load_meta(id, false);
+    auto meta = st.load_meta(id, true);
     if (!meta) continue;
-    stream_event ev;
-    ev.index = meta->event_count;
-    ev.finish_reason = finish::interrupted;
-    ev.final = true;
-    st.append_events({{id, ev.index, encode_event(sys, ev)}});
+    const auto open = open_choices(sys, st, info_of(*meta));
+    std::vector<store::event_record> records;
+    for (size_t i = 0; i < open.size(); ++i) {
+      stream_event ev;
+      ev.index = meta->event_count + i;
+      ev.choice = open[i];
+      ev.finish_reason = finish::interrupted;
+      ev.final = i + 1 == open.size();
+      records.push_back({id, ev.index, encode_event(sys, ev)});
+    }
+    st.append_events(records);
     spdlog::info("session {}: interrupted by a restart after {} events", id, meta->event_count);
   }
   st.sync();

@@ -23,8 +23,9 @@ struct registry_state {
   std::unordered_map<caf::actor_addr, std::string> ids;  // for down messages
   std::vector<model_worker_actor> peers;  // model workers on other nodes of the cluster
   size_t next_worker = 0;         // rotates the tie-break among equally busy workers
-  std::unordered_map<std::string, caf::actor_addr> generating;  // session id -> its worker
-  std::unordered_map<caf::actor_addr, int64_t> busy;             // worker -> sessions generating
+  // session id -> its worker and the batch slots it takes (n: each choice is a sequence)
+  std::unordered_map<std::string, std::pair<caf::actor_addr, int64_t>> generating;
+  std::unordered_map<caf::actor_addr, int64_t> busy;  // worker -> sequences generating
   prefix_affinity affinity;  // long prompts' openings -> the worker whose cache holds them
 };
 
@@ -32,7 +33,7 @@ using registry_ptr = registry_actor::stateful_pointer<registry_state>;
 
 // The worker for a new session: for a long prompt the worker that last served its opening tokens
 // while it has a free batch slot (its prefix cache holds them), else the one of this node's
-// worker and its peers with the fewest sessions generating (ties rotate). Media prompts go too:
+// worker and its peers with the fewest sequences generating (ties rotate). Media prompts go too:
 // their vision features travel in the job (the tower ran here, in the prompt builder).
 std::pair<model_worker_actor, int64_t> pick_worker(registry_ptr self, const generation_job& job) {
   auto& st = self->state;
@@ -71,12 +72,13 @@ std::pair<model_worker_actor, int64_t> pick_worker(registry_ptr self, const gene
 }
 
 // The session stopped generating (finished, failed, cancelled, or died): its worker is one
-// session less busy.
+// session (its n sequences) less busy.
 void release(registry_ptr self, const std::string& id) {
   auto& st = self->state;
   auto it = st.generating.find(id);
   if (it == st.generating.end()) return;
-  if (auto b = st.busy.find(it->second); b != st.busy.end() && --b->second <= 0) st.busy.erase(b);
+  const auto& [worker, slots] = it->second;
+  if (auto b = st.busy.find(worker); b != st.busy.end() && (b->second -= slots) <= 0) st.busy.erase(b);
   st.generating.erase(it);
 }
 
@@ -192,8 +194,9 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
                                  "); retry later");
             return;
           }
-          self->state.generating[info.id] = worker.address();
-          ++self->state.busy[worker.address()];
+          const int64_t slots = std::max<int64_t>(1, info.choices);
+          self->state.generating[info.id] = {worker.address(), slots};
+          self->state.busy[worker.address()] += slots;
           auto session = start_session(self, info, worker);
           self->send(session, vl_subscribe_atom::value, sink, uint64_t(0));
           self->send(session, vl_admit_atom::value, std::move(job));

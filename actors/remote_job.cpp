@@ -19,6 +19,7 @@ remote_job to_remote(const generation_job& job) {
   r.positions = in.positions;
   r.rope_delta = in.rope_delta;
   r.prompt_logits = in.prompt_logits;
+  r.choices = in.choices;
   r.temperature = sp.temperature;
   r.top_p = sp.top_p;
   r.min_p = sp.min_p;
@@ -70,6 +71,7 @@ generation_job from_remote(remote_job r, const std::string& device, const std::s
   in->prompt_ids = std::move(r.prompt_ids);
   in->positions = std::move(r.positions);
   in->rope_delta = r.rope_delta;
+  in->choices = r.choices;
   in->prompt_logits = r.prompt_logits;
   auto& sp = in->settings.sampling;
   sp.temperature = r.temperature;

@@ -19,6 +19,7 @@ struct remote_job {
   std::vector<int64_t> positions;  // 3 x T, or empty for text-only prompts
   int64_t rope_delta = 0;
   int64_t prompt_logits = 1;
+  int32_t choices = 1;  // n: the peer forks the prompt as a local worker does
   // decode_settings, flattened (CAF 0.17 inspects neither std::optional nor nested model types)
   float temperature = 1, top_p = 1, min_p = 0;
   float presence_penalty = 0, frequency_penalty = 0, repetition_penalty = 1;
@@ -54,7 +55,7 @@ typename Inspector::result_type inspect(Inspector& f, remote_job& x) {
            x.repetition_penalty, x.top_k, x.has_seed, x.seed, x.logprobs, x.top_logprobs, x.max_tokens,
            x.eos_ids, x.stop_strings, x.parse_tool_calls, x.bias_ids, x.bias_values, x.thinking_budget, x.output_kind, x.schema_json, x.tools_json, x.tool_name,
            x.parallel_tool_calls, x.visual_rows, x.visual_hidden, x.visual_embeddings, x.visual_deepstack_layers,
-           x.visual_deepstack);
+           x.visual_deepstack, x.choices);
 }
 
 // Whether `job` can run on another node (it has an input; vision features travel with it).

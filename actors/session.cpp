@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 #include <deque>
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -36,6 +37,11 @@ struct session_state_data {
   bool admitted = false;  // the worker has the job (admission waits for the stored metadata)
   bool keeping_alive = false;    // the keep-alive tick is armed
   uint64_t events_at_tick = 0;   // event_count at the last tick: no new event since = send one
+  // n > 1: the choices' events interleave in the one log; the session ends with the last choice.
+  std::vector<bool> choice_started, choice_ended;
+  int32_t choices_open = 1;
+  usage_counts usage;          // summed over the choices that ended (add_choice_usage)
+  finish ending = finish::none;  // the finish that decides the session's terminal state
 };
 
 using session_ptr = session_actor::stateful_pointer<session_state_data>;
@@ -132,7 +138,6 @@ void pump_all(session_ptr self) {
 void append(session_ptr self, stream_event ev) {
   auto& st = self->state;
   ev.index = info(self).event_count++;
-  if (ev.index == 0 && ev.error == failure::none) ev.role = "assistant";
   if (st.cfg.persister) {
     // The persister answers in order; a failed write still acknowledges (the stream goes on).
     self->request(st.cfg.persister, st.cfg.store_timeout, vl_persist_atom::value, info(self).id, ev)
@@ -156,21 +161,52 @@ void append(session_ptr self, stream_event ev) {
   }
 }
 
-// Takes one delta from the worker into the log; the one with a finish_reason ends the session.
+// Of two choices' endings, the one that names the session's state: an error over a cancel over
+// an interruption over a normal finish.
+int ending_rank(finish f) {
+  switch (f) {
+    case finish::error: return 3;
+    case finish::cancelled: return 2;
+    case finish::interrupted: return 1;
+    default: return 0;
+  }
+}
+
+// Takes one delta from the worker into the log. The one with a finish_reason ends its choice; the
+// last choice's end (or any error) ends the session.
 void on_worker_event(session_ptr self, stream_event ev) {
   auto& st = self->state;
   if (is_terminal(info(self).state)) return;
   if (info(self).state == session_state::queued) info(self).state = session_state::running;
+  if (ev.choice < 0 || size_t(ev.choice) >= st.choice_started.size()) ev.choice = 0;
+  const auto c = size_t(ev.choice);
+  const bool failed = ev.error != failure::none;
+  if (st.choice_ended[c] && !failed) return;  // nothing follows a choice's end
+  if (!st.choice_started[c] && !failed) ev.role = "assistant";
+  st.choice_started[c] = true;
   const bool ends = ev.finish_reason != finish::none;
   if (!ends) {
     append(self, std::move(ev));
     return pump_all(self);
   }
-  info(self).state = terminal_state_for(ev.finish_reason);
+  if (!st.choice_ended[c]) {
+    st.choice_ended[c] = true;
+    --st.choices_open;
+    add_choice_usage(st.usage, ev.usage);
+  }
+  if (ending_rank(ev.finish_reason) >= ending_rank(st.ending)) st.ending = ev.finish_reason;
+  if (st.choices_open > 0 && !failed) {
+    append(self, std::move(ev));
+    return pump_all(self);
+  }
+  // An error ends every choice: the worker drops those still running.
+  if (st.choices_open > 0 && st.cfg.worker && st.admitted)
+    self->send(st.cfg.worker, vl_cancel_atom::value, info(self).id);
+  info(self).state = terminal_state_for(st.ending);
   // First, so the registry counts this worker free before the client sees the end.
   if (auto registry = caf::actor_cast<registry_actor>(st.cfg.registry))
     self->send(registry, vl_done_atom::value, info(self).id);
-  const auto usage = ev.usage;
+  const auto usage = st.usage;
   ev.final = !info(self).include_usage || ev.error != failure::none;
   append(self, std::move(ev));
   if (info(self).include_usage && st.ring.back().error == failure::none) {
@@ -190,6 +226,18 @@ void on_worker_event(session_ptr self, stream_event ev) {
   spdlog::info("session {}: {} after {} events", info(self).id, state_name(info(self).state), info(self).event_count);
   pump_all(self);
   arm_linger(self);
+}
+
+// Ends every choice still open with `reason` (one event each; the last ends the session).
+void end_open_choices(session_ptr self, finish reason) {
+  auto& st = self->state;
+  for (size_t c = 0; c < st.choice_ended.size() && !is_terminal(info(self).state); ++c) {
+    if (st.choice_ended[c]) continue;
+    stream_event ev;
+    ev.choice = int32_t(c);
+    ev.finish_reason = reason;
+    on_worker_event(self, std::move(ev));
+  }
 }
 
 // Clients of a session that is accepted but quiet (queued, or reading a long prompt) get an SSE
@@ -249,6 +297,10 @@ session_actor::behavior_type session_behavior(session_ptr self, session_config c
   st.durable = info(self).event_count;
   st.log_complete = is_terminal(info(self).state);
   if (st.log_complete) arm_linger(self);
+  const auto n = size_t(std::max(1, info(self).choices));
+  st.choice_started.assign(n, false);
+  st.choice_ended.assign(n, false);
+  st.choices_open = int32_t(n);
   self->set_down_handler([=](const caf::down_msg& dm) {
     if (dm.source != self->state.cfg.worker.address() || is_terminal(info(self).state)) return;
     const bool remote = dm.source.node() != self->node();
@@ -304,9 +356,7 @@ session_actor::behavior_type session_behavior(session_ptr self, session_config c
           // The worker drops the sequence at its next step and answers with the final event.
           self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
         } else {
-          stream_event ev;
-          ev.finish_reason = finish::cancelled;
-          on_worker_event(self, std::move(ev));
+          end_open_choices(self, finish::cancelled);
         }
         return info(self);
       },
@@ -317,9 +367,7 @@ session_actor::behavior_type session_behavior(session_ptr self, session_config c
         auto& s = self->state;
         if (is_terminal(info(self).state)) return true;
         if (s.cfg.worker && s.admitted) self->send(s.cfg.worker, vl_cancel_atom::value, info(self).id);
-        stream_event ev;
-        ev.finish_reason = finish::interrupted;
-        on_worker_event(self, std::move(ev));
+        end_open_choices(self, finish::interrupted);
         if (!s.cfg.persister) return true;
         // on_worker_event queued the last event, the metadata and a sync; the persister works its
         // mailbox in order, so the answer to this second sync means all of them are on disk.

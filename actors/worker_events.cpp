@@ -22,6 +22,7 @@ std::string new_tool_call_id() {
 
 std::optional<stream_event> to_stream_event(const model::runner_event& ev, int32_t& tool_calls_sent) {
   stream_event out;
+  out.choice = ev.choice;
   out.reasoning = ev.delta.reasoning;
   out.content = ev.delta.content;
   for (const auto& c : ev.delta.tool_calls)

@@ -53,6 +53,13 @@ void open_session(route_context& ctx, pending_chat& p) {
   if (!assets || snap.phase != actors::model_phase::ready)
     return send_api_error(reply, model_not_ready("the model is not ready (" + std::string(actors::phase_name(snap.phase)) +
                                                  ": " + snap.detail + "); retry later or check GET /health"));
+  // Every choice of a request runs in the same batch (they share the prompt's cache).
+  if (body.n > ctx.settings.max_batch)
+    return send_api_error(reply, bad_request("n is " + std::to_string(body.n) + " but this server runs at most " +
+                                                 std::to_string(ctx.settings.max_batch) +
+                                                 " sequences at once (MAX_BATCH); ask for fewer choices or send "
+                                                 "several requests",
+                                             "n"));
   const auto id = pick_session_id(p, body);
   if (!id) return send_api_error(reply, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"));
 
@@ -71,12 +78,13 @@ void open_session(route_context& ctx, pending_chat& p) {
   info.created = int64_t(std::time(nullptr));
   info.include_usage = body.include_usage;
   info.logprobs = body.logprobs;
+  info.choices = body.n;
 
   actors::sink_ptr sink;
   if (body.stream) {
     sink = std::make_shared<sse_sink>(p.reply, *id, context_of(info));
   } else {
-    const auto max_events = size_t(decoding.stop.max_tokens) + 8;
+    const auto max_events = size_t(body.n) * (size_t(decoding.stop.max_tokens) + 2) + 8;
     sink = std::make_shared<completion_sink>(p.reply, *id, context_of(info), max_events);
   }
 

@@ -17,6 +17,8 @@ constexpr std::size_t max_stop_bytes = 512;
 constexpr std::int64_t max_token_limit = 1 << 24;
 constexpr std::int64_t max_top_k = 1 << 20;
 constexpr std::size_t max_id_bytes = 256;
+// n's hard bound; the chat reader then holds it to MAX_BATCH (all choices share one batch).
+constexpr std::int64_t max_choices = 128;
 
 
 std::vector<std::string> parse_stop(const json& v) {
@@ -53,8 +55,7 @@ void parse_sampling(const json& body, model::chat_request& r) {
     r.seed = fields::integer(*v, "seed", std::numeric_limits<std::int64_t>::min(),
                              std::numeric_limits<std::int64_t>::max());
   if (const json* v = fields::find(body, "stop")) r.stop = parse_stop(*v);
-  if (const json* v = fields::find(body, "n"); v && fields::integer(*v, "n", 0, 1 << 20) != 1)
-    fields::fail("n", "only n = 1 is supported; send one request per completion");
+  if (const json* v = fields::find(body, "n")) r.n = int(fields::integer(*v, "n", 1, max_choices));
   if (const json* v = fields::find(body, "logprobs")) r.logprobs = fields::boolean(*v, "logprobs");
   if (const json* v = fields::find(body, "top_logprobs")) {
     r.top_logprobs = static_cast<int>(fields::integer(*v, "top_logprobs", 0, 20));

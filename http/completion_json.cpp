@@ -1,5 +1,7 @@
 #include "http/completion_json.hpp"
 
+#include <map>
+
 #include "config/json.hpp"
 #include "http/failure_table.hpp"
 
@@ -118,7 +120,7 @@ std::string chunk_json(const actors::stream_event& ev, const completion_context&
   if (!ev.usage_only) {
     w.StartObject();
     w.Key("index");
-    w.Int(0);
+    w.Int(ev.choice);
     w.Key("delta");
     w.StartObject();
     if (!ev.role.empty()) put(w, "role", ev.role);
@@ -142,44 +144,53 @@ std::string chunk_json(const actors::stream_event& ev, const completion_context&
 }
 
 std::string completion_json(const std::vector<actors::stream_event>& events, const completion_context& ctx) {
-  std::string reasoning, content, finish_reason = "stop";
-  std::vector<actors::tool_call_delta> calls;
-  std::vector<actors::token_logprob> logprobs;
+  // One message per choice, in index order; the events of n > 1 choices arrive interleaved.
+  struct choice_text {
+    std::string reasoning, content, finish_reason = "stop";
+    std::vector<actors::tool_call_delta> calls;
+    std::vector<actors::token_logprob> logprobs;
+  };
+  std::map<int32_t, choice_text> choices;
   actors::usage_counts usage;
   for (const auto& ev : events) {
-    reasoning += ev.reasoning;
-    content += ev.content;
-    calls.insert(calls.end(), ev.tool_calls.begin(), ev.tool_calls.end());
-    logprobs.insert(logprobs.end(), ev.logprobs.begin(), ev.logprobs.end());
+    if (ev.usage_only) continue;
+    auto& c = choices[ev.choice];
+    c.reasoning += ev.reasoning;
+    c.content += ev.content;
+    c.calls.insert(c.calls.end(), ev.tool_calls.begin(), ev.tool_calls.end());
+    c.logprobs.insert(c.logprobs.end(), ev.logprobs.begin(), ev.logprobs.end());
     if (ev.finish_reason != actors::finish::none) {
-      finish_reason = actors::finish_name(ev.finish_reason);
-      usage = ev.usage;
+      c.finish_reason = actors::finish_name(ev.finish_reason);
+      actors::add_choice_usage(usage, ev.usage);
     }
   }
+  if (choices.empty()) choices[0];
   rapidjson::StringBuffer sb;
   writer w(sb);
   w.StartObject();
   put_header(w, ctx, "chat.completion");
   w.Key("choices");
   w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(0);
-  w.Key("message");
-  w.StartObject();
-  put(w, "role", "assistant");
-  w.Key("content");
-  if (content.empty() && !calls.empty()) {
-    w.Null();
-  } else {
-    w.String(content.c_str(), rapidjson::SizeType(content.size()));
+  for (const auto& [index, c] : choices) {
+    w.StartObject();
+    w.Key("index");
+    w.Int(index);
+    w.Key("message");
+    w.StartObject();
+    put(w, "role", "assistant");
+    w.Key("content");
+    if (c.content.empty() && !c.calls.empty()) {
+      w.Null();
+    } else {
+      w.String(c.content.c_str(), rapidjson::SizeType(c.content.size()));
+    }
+    if (!c.reasoning.empty()) put(w, "reasoning_content", c.reasoning);
+    if (!c.calls.empty()) put_tool_calls(w, c.calls);
+    w.EndObject();
+    put_logprobs(w, c.logprobs, ctx.want_logprobs);
+    put(w, "finish_reason", c.finish_reason);
+    w.EndObject();
   }
-  if (!reasoning.empty()) put(w, "reasoning_content", reasoning);
-  if (!calls.empty()) put_tool_calls(w, calls);
-  w.EndObject();
-  put_logprobs(w, logprobs, ctx.want_logprobs);
-  put(w, "finish_reason", finish_reason);
-  w.EndObject();
   w.EndArray();
   put_usage(w, usage);
   w.EndObject();

@@ -52,8 +52,10 @@ std::string metrics_text(const actors::service_metrics& m) {
           double(m.prefix_cache_bytes.load()), "gauge");
   counter(o, "vlserve_prefix_cache_max_bytes", "Prefix cache bound (PREFIX_CACHE_BYTES)",
           double(m.prefix_cache_max_bytes.load()), "gauge");
-  counter(o, "vlserve_prefix_cache_entries", "Histories held by the prefix cache",
+  counter(o, "vlserve_prefix_cache_entries", "KV blocks (32 tokens or a history's shorter last block) held by the prefix cache",
           double(m.prefix_cache_entries.load()), "gauge");
+  counter(o, "vlserve_prefix_cache_pinned_blocks", "Prefix cache blocks running sequences started from (not evictable)",
+          double(m.prefix_cache_pinned.load()), "gauge");
   counter(o, "vlserve_prefix_cache_tokens", "Tokens held by the prefix cache",
           double(m.prefix_cache_held_tokens.load()), "gauge");
   counter(o, "vlserve_prefix_cache_hits_total", "Prompts that started from a cached prefix",
@@ -62,7 +64,7 @@ std::string metrics_text(const actors::service_metrics& m) {
           double(m.prefix_cache_misses.load()));
   counter(o, "vlserve_prefix_cache_reused_tokens_total", "Prompt tokens reused instead of recomputed",
           double(m.prefix_cache_reused_tokens.load()));
-  counter(o, "vlserve_prefix_cache_evictions_total", "Histories evicted from the prefix cache",
+  counter(o, "vlserve_prefix_cache_evictions_total", "Blocks evicted from the prefix cache",
           double(m.prefix_cache_evictions.load()));
   counter(o, "vlserve_vision_cache_bytes", "Vision tower outputs held (VISION_CACHE_BYTES)",
           double(m.vision_cache_bytes.load()), "gauge");

@@ -51,6 +51,7 @@ struct chat_request {
   std::optional<double> repetition_penalty;  // (0, 10]
   std::optional<std::int64_t> seed;
   std::vector<std::string> stop;  // each non-empty
+  int n = 1;  // choices; the chat reader bounds it by MAX_BATCH
 
   bool logprobs = false;
   std::optional<int> top_logprobs;  // [0, 20]

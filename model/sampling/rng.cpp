@@ -20,6 +20,12 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 
 }  // namespace
 
+std::uint64_t choice_seed(std::uint64_t seed, int choice) {
+  if (choice == 0) return seed;
+  std::uint64_t x = seed ^ (std::uint64_t(choice) * 0xd1b54a32d192ed03ULL);
+  return splitmix64(x);
+}
+
 rng_state::rng_state(std::uint64_t seed) {
   std::uint64_t x = seed;
   for (auto& word : s_) word = splitmix64(x);

@@ -10,6 +10,11 @@
 
 namespace vlserve::model {
 
+// The seed of choice `choice` of an n > 1 request seeded with `seed`: choice 0 keeps the request's
+// seed (so n = 1 replays as before), later choices get splitmix64(seed, choice) — fixed, so every
+// choice replays, and far apart, so no two choices draw overlapping streams.
+std::uint64_t choice_seed(std::uint64_t seed, int choice);
+
 class rng_state {
  public:
   // Same seed, same stream of numbers (and so the same tokens for the same logits).

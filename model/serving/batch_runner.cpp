@@ -4,12 +4,16 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "model/sampling/rng.hpp"
 #include "model/serving/step_plan.hpp"
 #include "model/text/prompt_cache_keys.hpp"
 
 namespace vlserve::model {
 
 struct batch_runner::live_sequence {
+  ticket group = 0;  // the ticket submit() returned; this sequence's key is group + choice
+  int choice = 0;
+  int pending_forks = 0;  // choices still to fork from this prompt once it is read (n - 1, then 0)
   sequence_id engine_seq = 0;
   sequence_input input;
   sequence_decoder decoder;
@@ -22,6 +26,7 @@ struct batch_runner::live_sequence {
                 std::shared_ptr<const grammar::vocab_index> vocab)
       : engine_seq(seq), input(std::move(in)), decoder(tok, input.prompt_ids, input.settings, std::move(vocab)) {}
   int64_t prompt_remaining() const { return int64_t(input.prompt_ids.size()) - prompt_done; }
+  int64_t batch_slots() const { return 1 + pending_forks; }  // a prompt keeps room for its forks
 };
 
 batch_runner::batch_runner(text_engine& engine, tokenizer tok, runner_options options)
@@ -50,22 +55,33 @@ ticket batch_runner::submit(sequence_input input) {
   input.settings.stop.max_tokens = int(std::min<int64_t>(input.settings.stop.max_tokens, options_.max_context - t));
   validate(input.settings.sampling);
   validate(input.settings.stop);
+  // All choices run in one batch, so more than max_batch could never be admitted.
+  if (input.choices < 1 || input.choices > options_.max_batch)
+    throw std::invalid_argument("n is " + std::to_string(input.choices) + "; between 1 and " +
+                                std::to_string(options_.max_batch) + " (MAX_BATCH) choices are served");
   if (int64_t(queue_.size()) >= options_.max_queue) throw std::length_error("the request queue is full");
-  const ticket id = next_ticket_++;
+  const ticket id = next_ticket_;
+  next_ticket_ += ticket(input.choices);
   queue_.emplace_back(id, std::move(input));
   return id;
 }
 
 void batch_runner::cancel(ticket id) { cancels_.push_back(id); }
 
-runner_event batch_runner::fail(ticket id, const std::string& why) {
-  auto it = active_.find(id);
-  runner_event ev = make_event(id, *it->second, sequence_delta{});
+void batch_runner::fail(ticket key, const std::string& why, std::vector<runner_event>& out) {
+  auto it = active_.find(key);
+  runner_event ev = make_event(*it->second, sequence_delta{});
   ev.finished = true;
   ev.error = why;
+  out.push_back(ev);
+  for (int c = 1; c <= it->second->pending_forks; ++c) {
+    runner_event unforked = ev;
+    unforked.choice = c;
+    unforked.completion_tokens = unforked.reasoning_tokens = 0;
+    out.push_back(std::move(unforked));
+  }
   release(*it->second, false);  // a failed sequence's cache is not trusted for reuse
   active_.erase(it);
-  return ev;
 }
 
 int64_t batch_runner::cached_tokens() const {
@@ -74,9 +90,10 @@ int64_t batch_runner::cached_tokens() const {
   return n;
 }
 
-runner_event batch_runner::make_event(ticket id, live_sequence& s, sequence_delta delta) {
+runner_event batch_runner::make_event(live_sequence& s, sequence_delta delta) {
   runner_event ev;
-  ev.id = id;
+  ev.id = s.group;
+  ev.choice = s.choice;
   ev.finished = delta.finish != finish_reason::none;
   ev.delta = std::move(delta);
   ev.prompt_tokens = int(s.input.prompt_ids.size());
@@ -103,21 +120,34 @@ std::vector<runner_event> batch_runner::take_cancels() {
   for (ticket id : cancels_) {
     auto q = std::find_if(queue_.begin(), queue_.end(), [id](const auto& e) { return e.first == id; });
     if (q != queue_.end()) {
-      runner_event ev;
-      ev.id = id;
-      ev.finished = ev.cancelled = true;
-      ev.prompt_tokens = int(q->second.prompt_ids.size());
+      for (int c = 0; c < q->second.choices; ++c) {
+        runner_event ev;
+        ev.id = id;
+        ev.choice = c;
+        ev.finished = ev.cancelled = true;
+        ev.prompt_tokens = int(q->second.prompt_ids.size());
+        out.push_back(std::move(ev));
+      }
       queue_.erase(q);
-      out.push_back(std::move(ev));
       continue;
     }
-    auto it = active_.find(id);
-    if (it == active_.end()) continue;  // already finished: cancel raced the end
-    auto ev = make_event(id, *it->second, it->second->decoder.finish_early());
-    ev.finished = ev.cancelled = true;
-    release(*it->second, true);
-    active_.erase(it);
-    out.push_back(std::move(ev));
+    // The group's live choices hold consecutive keys from `id`; those already finished are gone.
+    for (auto it = active_.lower_bound(id); it != active_.end() && it->second->group == id;) {
+      live_sequence& s = *it->second;
+      auto ev = make_event(s, s.decoder.finish_early());
+      ev.finished = ev.cancelled = true;
+      out.push_back(ev);
+      for (int c = 1; c <= s.pending_forks; ++c) {  // cancelled before its prompt was read
+        runner_event unforked = ev;
+        unforked.choice = c;
+        unforked.completion_tokens = unforked.reasoning_tokens = 0;
+        unforked.delta = sequence_delta{};
+        unforked.delta.finish = ev.delta.finish;
+        out.push_back(std::move(unforked));
+      }
+      release(s, true);
+      it = active_.erase(it);
+    }
   }
   cancels_.clear();
   admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
@@ -126,15 +156,62 @@ std::vector<runner_event> batch_runner::take_cancels() {
   return out;
 }
 
+std::vector<ticket> batch_runner::fork_choices(live_sequence& parent) {
+  std::vector<ticket> keys;
+  for (int c = 1; c <= parent.pending_forks; ++c) {
+    sequence_input input = parent.input;
+    // Each choice draws on its own, reproducibly from the request's seed (rng.hpp choice_seed).
+    if (input.settings.sampling.seed) input.settings.sampling.seed = choice_seed(*input.settings.sampling.seed, c);
+    auto child = std::make_unique<live_sequence>(0, std::move(input), tok_, vocab_);
+    child->engine_seq = engine_.fork_sequence(parent.engine_seq);
+    child->group = parent.group;
+    child->choice = c;
+    child->prompt_done = parent.prompt_done;
+    child->reused = parent.reused;
+    child->keys = parent.keys;
+    active_.emplace(parent.group + ticket(c), std::move(child));
+    keys.push_back(parent.group + ticket(c));
+  }
+  parent.pending_forks = 0;
+  return keys;
+}
+
+runner_event batch_runner::sample(ticket key, std::span<const float> row, bool prompt_ended, const chunk_logits& lg) {
+  auto& s = *active_.at(key);
+  // A sequence whose decoder fails (invalid logits, an output constraint with no way on) ends
+  // alone with an error; its batch neighbours go on.
+  runner_event ev;
+  try {
+    ev = make_event(s, s.decoder.on_logits(row));
+  } catch (const std::exception& e) {
+    ev = make_event(s, sequence_delta{});
+    ev.finished = true;
+    ev.error = e.what();
+  }
+  ev.completion_tokens = int(s.decoder.generated_ids().size());
+  ev.reasoning_tokens = s.decoder.reasoning_tokens();
+  if (prompt_ended && s.choice == 0) ev.prompt_logits = lg.values;
+  if (ev.finished) {
+    release(s, ev.error.empty());  // a failed decoder's history is not trusted for reuse
+    active_.erase(key);
+  }
+  return ev;
+}
+
 void batch_runner::admit() {
-  const auto n = admissible(int64_t(active_.size()), int64_t(queue_.size()), options_.max_batch);
-  for (int64_t i = 0; i < n; ++i) {
+  int64_t used = 0;
+  for (const auto& [key, s] : active_) used += s->batch_slots();
+  // In order: a request with n choices waits until n slots are free (its forks join this batch).
+  while (!queue_.empty() && used + queue_.front().second.choices <= options_.max_batch) {
     auto [id, input] = std::move(queue_.front());
     queue_.pop_front();
     const auto seq = engine_.create_sequence(input.rope_delta);
     // The vocabulary trie is built once, when the first constrained sequence arrives.
     if (input.settings.grammar && !vocab_) vocab_ = std::make_shared<const grammar::vocab_index>(tok_);
     auto s = std::make_unique<live_sequence>(seq, std::move(input), tok_, vocab_);
+    s->group = id;
+    s->pending_forks = s->input.choices - 1;
+    used += s->batch_slots();
     if (options_.prefix_cache && engine_.prefix_cache().max_bytes > 0) {
       // At least the last prompt row is read again: its logits start the answer.
       const auto total = int64_t(s->input.prompt_ids.size());
@@ -211,11 +288,11 @@ std::vector<runner_event> batch_runner::step() {
       const auto bad = std::find_if(plan.begin(), plan.end(),
                                     [&](const step_entry& entry) { return active_.at(entry.id)->engine_seq == e.seq(); });
       if (bad == plan.end()) throw;  // names no sequence of this step: a bug, not bad input
-      events.push_back(fail(bad->id, e.what()));
+      fail(bad->id, e.what(), events);
       plan.erase(bad);
     } catch (const std::exception& e) {
       // Failed mid-way: the caches of every sequence in the step are in doubt.
-      for (const auto& entry : plan) events.push_back(fail(entry.id, e.what()));
+      for (const auto& entry : plan) fail(entry.id, e.what(), events);
       plan.clear();
     }
   }
@@ -228,6 +305,7 @@ std::vector<runner_event> batch_runner::step() {
                  prompt_rows);
 
   size_t next_logits = 0;
+  std::vector<ticket> forked;
   for (const auto& entry : plan) {
     auto& s = *active_.at(entry.id);
     const bool was_prefill = entry.prompt_tokens > 0;
@@ -237,25 +315,22 @@ std::vector<runner_event> batch_runner::step() {
     const auto& lg = logits.at(next_logits++);
     const auto vocab = size_t(engine_.vocab_size());
     std::span<const float> last_row(lg.values.data() + (lg.rows - 1) * vocab, vocab);
-    // A sequence whose decoder fails (invalid logits, an output constraint with no way on) ends
-    // alone with an error; its batch neighbours go on.
-    runner_event ev;
-    try {
-      ev = make_event(entry.id, s, s.decoder.on_logits(last_row));
-    } catch (const std::exception& e) {
-      ev = make_event(entry.id, s, sequence_delta{});
-      ev.finished = true;
-      ev.error = e.what();
+    std::vector<ticket> choices{entry.id};
+    if (s.pending_forks > 0) {
+      // n > 1: the prompt is read once; its cache is copied (before the first token can end and
+      // release it) and every choice samples its first token from the same last prompt row.
+      try {
+        const auto more = fork_choices(s);
+        choices.insert(choices.end(), more.begin(), more.end());
+        forked.insert(forked.end(), more.begin(), more.end());
+      } catch (const std::exception& e) {
+        fail(entry.id, std::string("could not fork the prompt into its choices: ") + e.what(), events);
+        continue;
+      }
     }
-    ev.completion_tokens = int(s.decoder.generated_ids().size());
-    ev.reasoning_tokens = s.decoder.reasoning_tokens();
-    if (was_prefill) ev.prompt_logits = lg.values;
-    if (ev.finished) {
-      release(s, ev.error.empty());  // a failed decoder's history is not trusted for reuse
-      active_.erase(entry.id);
-    }
-    events.push_back(std::move(ev));
+    for (const ticket key : choices) events.push_back(sample(key, last_row, was_prefill, lg));
   }
+  admission_order_.insert(admission_order_.end(), forked.begin(), forked.end());
   admission_order_.erase(std::remove_if(admission_order_.begin(), admission_order_.end(),
                                         [this](ticket t) { return !active_.count(t); }),
                          admission_order_.end());

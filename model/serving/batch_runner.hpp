@@ -35,12 +35,16 @@ struct sequence_input {
   decode_settings settings;
   int64_t prompt_logits = 1;  // logits rows kept for the last prompt tokens (4 for reference dumps)
   std::shared_ptr<const visual_injection> visual;  // vision features, or null
+  // n: this many independent completions of the prompt. The prompt is read once; when its last
+  // row is in the cache the sequence forks into `choices` copies that sample on their own.
+  int32_t choices = 1;
 };
 
 using ticket = uint64_t;
 
 struct runner_event {
-  ticket id = 0;
+  ticket id = 0;   // what submit() returned
+  int choice = 0;  // which of the request's choices, 0..choices-1
   sequence_delta delta;
   bool finished = false;
   bool cancelled = false;
@@ -57,10 +61,12 @@ class batch_runner {
   batch_runner(text_engine& engine, tokenizer tok, runner_options options);
   ~batch_runner();
 
-  // Queues a sequence. Throws std::invalid_argument (bad settings, a token id outside the
-  // vocabulary, prompt longer than the context) or std::length_error (queue full).
+  // Queues a sequence (all its choices under one ticket). Throws std::invalid_argument (bad
+  // settings, a token id outside the vocabulary, prompt longer than the context, choices outside
+  // 1..max_batch) or std::length_error (queue full).
   ticket submit(sequence_input input);
-  // Drops the sequence before the next step and reports it finished with cancelled=true.
+  // Drops every choice of the sequence before the next step; each is reported finished with
+  // cancelled=true.
   void cancel(ticket id);
   // One engine step; returns the events of this step (cancellations first).
   std::vector<runner_event> step();
@@ -78,9 +84,14 @@ class batch_runner {
   struct live_sequence;
   void admit();
   std::vector<runner_event> take_cancels();
-  // Ends one sequence with an error event (its neighbours in the step go on).
-  runner_event fail(ticket id, const std::string& why);
-  runner_event make_event(ticket id, live_sequence& s, sequence_delta delta);
+  // Ends one sequence with an error event (its neighbours in the step go on); a prompt that had
+  // not forked yet ends its unforked choices with it.
+  void fail(ticket key, const std::string& why, std::vector<runner_event>& out);
+  runner_event make_event(live_sequence& s, sequence_delta delta);
+  // Copies a prompt's cache into its other choices (keys group + 1 ...); returns their keys.
+  std::vector<ticket> fork_choices(live_sequence& parent);
+  // Samples `key`'s next token from `row` and reports it; a finished sequence leaves.
+  runner_event sample(ticket key, std::span<const float> row, bool prompt_ended, const chunk_logits& lg);
   // Frees the sequence's engine state; unless it failed, its cache goes to the prefix cache.
   void release(live_sequence& s, bool reusable);
 
@@ -90,6 +101,7 @@ class batch_runner {
   runner_options options_;
   ticket next_ticket_ = 1;
   std::deque<std::pair<ticket, sequence_input>> queue_;
+  // Keyed by ticket + choice: a request's choices hold consecutive keys (submit reserves them).
   std::map<ticket, std::unique_ptr<live_sequence>> active_;
   std::vector<ticket> admission_order_;
   std::vector<ticket> cancels_;

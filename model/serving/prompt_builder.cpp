@@ -191,6 +191,7 @@ built_prompt build_prompt(const chat_request& request, const tokenizer& tok, con
   // Settings first: a bad sampling value is reported before any media is fetched.
   out.input.settings = decoding_for(request, defaults);
   ban_tool_calls(request, tok, out.input.settings.sampling);
+  out.input.choices = int32_t(request.n);
   if (vision::has_media(request)) {
     build_media_prompt(request, tok, defaults, out);
     return out;

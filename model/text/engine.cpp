@@ -24,6 +24,16 @@ struct text_engine::impl {
   std::map<sequence_id, std::unique_ptr<sequence_state>> sequences;
   sequence_id next_id = 1;
   std::unique_ptr<prefix_store> prefixes;
+  // The prefix-cache blocks each sequence started from, pinned until it ends.
+  std::map<sequence_id, prefix_store::lease> leases;
+  int64_t rows_computed = 0;
+
+  void release_lease(sequence_id seq) {
+    auto it = leases.find(seq);
+    if (it == leases.end()) return;
+    prefixes->release(it->second);
+    leases.erase(it);
+  }
 
   sequence_state& find(sequence_id seq) const {
     auto it = sequences.find(seq);
@@ -85,7 +95,23 @@ void text_engine::set_rope_delta(sequence_id seq, int64_t rope_delta) {
   impl_->find(seq).rope_delta = rope_delta;
 }
 
-void text_engine::free_sequence(sequence_id seq) { impl_->sequences.erase(seq); }
+void text_engine::free_sequence(sequence_id seq) {
+  impl_->release_lease(seq);
+  impl_->sequences.erase(seq);
+}
+
+sequence_id text_engine::fork_sequence(sequence_id seq) {
+  c10::InferenceMode guard;
+  const sequence_state& from = impl_->find(seq);
+  const sequence_id id = create_sequence(from.rope_delta);
+  impl_->sequences.at(id)->cache.copy_prefix(from.cache, from.cache.length());
+  // The fork starts from the same cached blocks as its source, so it pins them too.
+  if (auto it = impl_->leases.find(seq); it != impl_->leases.end()) {
+    impl_->prefixes->pin(it->second);
+    impl_->leases[id] = it->second;
+  }
+  return id;
+}
 
 int64_t text_engine::restore_prefix(sequence_id seq, const std::vector<uint64_t>& keys,
                                     int64_t limit) {
@@ -94,7 +120,7 @@ int64_t text_engine::restore_prefix(sequence_id seq, const std::vector<uint64_t>
   sequence_state& s = m.find(seq);
   if (!m.prefixes->enabled() || s.cache.length() != 0) return 0;
   const int64_t bound = std::max<int64_t>(0, std::min<int64_t>(limit, int64_t(keys.size())));
-  return m.prefixes->restore(keys, bound, s.cache);
+  return m.prefixes->restore(keys, bound, s.cache, m.leases[seq]);
 }
 
 int64_t text_engine::held_prefix(const std::vector<uint64_t>& keys, int64_t limit) const {
@@ -106,13 +132,14 @@ void text_engine::retain_sequence(sequence_id seq, std::vector<uint64_t> keys) {
   impl& m = *impl_;
   auto it = m.sequences.find(seq);
   if (it == m.sequences.end()) return;
-  if (m.prefixes->enabled()) m.prefixes->retain(std::move(keys), std::move(it->second->cache));
+  if (m.prefixes->enabled()) m.prefixes->retain(keys, it->second->cache);
+  m.release_lease(seq);  // after retain: its own blocks are found again, not copied
   m.sequences.erase(it);
 }
 
 prefix_cache_figures text_engine::prefix_cache() const {
   const prefix_cache_stats& s = impl_->prefixes->stats();
-  return {s.max_bytes, s.bytes, s.entries, s.held_tokens, s.hits, s.misses, s.reused_tokens, s.evictions};
+  return {s.max_bytes, s.bytes, s.entries, s.held_tokens, s.hits, s.misses, s.reused_tokens, s.evictions, s.pinned};
 }
 
 bool text_engine::has_sequence(sequence_id seq) const { return impl_->sequences.count(seq) != 0; }
@@ -126,6 +153,8 @@ int64_t text_engine::sequence_length(sequence_id seq) const {
 int64_t text_engine::sequence_capacity(sequence_id seq) const {
   return impl_->find(seq).cache.capacity();
 }
+
+int64_t text_engine::rows_computed() const { return impl_->rows_computed; }
 
 int64_t text_engine::cache_bytes() const {
   int64_t total = 0;
@@ -151,7 +180,10 @@ std::vector<chunk_logits> text_engine::step(const std::vector<sequence_chunk>& c
         m.decoder->logits(out.index_select(0, batch.logit_rows)).to(at::kCPU).contiguous();
     result = split_logits(chunks, logits);
   }
-  for (size_t i = 0; i < chunks.size(); ++i) states[i]->cache.commit(int64_t(chunks[i].tokens.size()));
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    states[i]->cache.commit(int64_t(chunks[i].tokens.size()));
+    m.rows_computed += int64_t(chunks[i].tokens.size());
+  }
   return result;
 }
 

@@ -34,8 +34,9 @@ struct engine_options {
 
 // What the prefix cache holds and has done (for /metrics).
 struct prefix_cache_figures {
-  int64_t max_bytes = 0, bytes = 0, entries = 0, held_tokens = 0;
-  int64_t hits = 0, misses = 0, reused_tokens = 0, evictions = 0;
+  int64_t max_bytes = 0, bytes = 0, entries = 0, held_tokens = 0;  // entries: blocks held
+  int64_t hits = 0, misses = 0, reused_tokens = 0, evictions = 0;  // evictions: blocks
+  int64_t pinned = 0;  // blocks running sequences started from (never evicted)
 };
 
 using sequence_id = uint64_t;
@@ -91,10 +92,15 @@ class text_engine {
   void set_rope_delta(sequence_id seq, int64_t rope_delta);
   // Frees the sequence and its cache memory; unknown ids are ignored (cancel may race a finish).
   void free_sequence(sequence_id seq);
+  // A new sequence holding a copy of `seq`'s cache and rope_delta: the choices of an n > 1 request
+  // read their prompt once and fork here. Throws like create_sequence (and sequence_rejected for
+  // an unknown `seq`).
+  sequence_id fork_sequence(sequence_id seq);
   // Prefix cache. restore_prefix starts an empty sequence from the longest held prefix of `keys`
   // (at most `limit` tokens) and returns how many tokens it reused (0 when off or on a miss);
-  // the caller then feeds the prompt from that index on. retain_sequence frees the sequence but
-  // keeps its cache for later requests when `keys` keys every cached token (else just frees it).
+  // the caller then feeds the prompt from that index on; the blocks it read stay pinned until the
+  // sequence is freed or retained. retain_sequence frees the sequence but keeps its cache's rows
+  // (block by block, sharing blocks already held) when `keys` keys every cached token.
   int64_t restore_prefix(sequence_id seq, const std::vector<uint64_t>& keys, int64_t limit);
   // How many tokens restore_prefix would reuse (no copy, no statistics).
   int64_t held_prefix(const std::vector<uint64_t>& keys, int64_t limit) const;
@@ -105,6 +111,7 @@ class text_engine {
   int64_t sequence_length(sequence_id seq) const;    // tokens in its cache
   int64_t sequence_capacity(sequence_id seq) const;  // tokens allocated
   int64_t cache_bytes() const;                       // all live sequences
+  int64_t rows_computed() const;                     // token rows every step so far has read
 
   // Runs one forward over all chunks (each sequence at most once). Validates everything first and
   // throws std::invalid_argument / std::length_error naming the sequence without touching any

@@ -25,6 +25,7 @@ class kv_cache {
   int64_t length() const { return length_; }      // tokens committed
   int64_t capacity() const { return capacity_; }  // tokens allocated
   int64_t bytes() const;
+  int64_t layers() const { return int64_t(k_.size()); }
 
   // Makes room for `extra` tokens beyond length(); throws std::length_error past max_context.
   void reserve_extra(int64_t extra);

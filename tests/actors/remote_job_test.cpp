@@ -33,6 +33,7 @@ generation_job sample_job() {
   in->positions = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
   in->rope_delta = -5;
   in->prompt_logits = 4;
+  in->choices = 3;
   auto& sp = in->settings.sampling;
   sp.temperature = 0.6f;
   sp.top_k = 20;
@@ -69,6 +70,7 @@ TEST(RemoteJob, EveryFieldSurvivesTheWire) {
   EXPECT_EQ(a.positions, b.positions);
   EXPECT_EQ(a.rope_delta, b.rope_delta);
   EXPECT_EQ(a.prompt_logits, b.prompt_logits);
+  EXPECT_EQ(a.choices, b.choices);
   EXPECT_EQ(a.settings.sampling.temperature, b.settings.sampling.temperature);
   EXPECT_EQ(a.settings.sampling.top_k, b.settings.sampling.top_k);
   EXPECT_EQ(a.settings.sampling.top_p, b.settings.sampling.top_p);

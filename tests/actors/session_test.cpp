@@ -84,11 +84,12 @@ struct session_fixture : ::testing::Test {
     worker = sys->spawn(scripted_worker, wlog);
     watchdog = sys->spawn(recording_watchdog, clog);
   }
-  void start(bool include_usage = false, size_t ring = 4096) {
+  void start(bool include_usage = false, size_t ring = 4096, int32_t choices = 1) {
     session_config sc;
     sc.info.id = "s1";
     sc.info.model = "m";
     sc.info.include_usage = include_usage;
+    sc.info.choices = choices;
     sc.worker = worker;
     sc.watchdog = watchdog;
     sc.ring_capacity = ring;
@@ -374,5 +375,58 @@ TEST_F(session_fixture, AWorkerThatFailsMidStreamEndsTheSessionWithAnError) {
   EXPECT_EQ(events[1].error, failure::worker_failed);
   EXPECT_NE(events[1].error_message.find("model worker failed"), std::string::npos);
   EXPECT_TRUE(events[1].final);
+  EXPECT_EQ(sink->closes(), 1);
+}
+
+stream_event of_choice(stream_event ev, int32_t choice) {
+  ev.choice = choice;
+  return ev;
+}
+
+TEST_F(session_fixture, ChoicesInterleaveInOneLogAndTheLastEndIsFinal) {
+  start(true, 4096, 2);
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  emit(of_choice(text_event("a"), 0));
+  emit(of_choice(text_event("x"), 1));
+  emit(of_choice(finish_event(finish::stop), 1));
+  emit(of_choice(text_event("b"), 0));
+  auto second = finish_event(finish::length);
+  second.usage = {5, 4, 2};
+  emit(of_choice(second, 0));
+  emit(of_choice(text_event("late"), 1));  // nothing follows a choice's end
+  const auto events = sink->events();
+  ASSERT_EQ(events.size(), 6u);
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].index, i);
+  EXPECT_EQ(events[0].role, "assistant");
+  EXPECT_EQ(events[1].role, "assistant");  // each choice's first chunk names the role
+  EXPECT_EQ(events[3].role, "");
+  EXPECT_EQ(events[1].choice, 1);
+  EXPECT_EQ(events[2].finish_reason, finish::stop);
+  EXPECT_FALSE(events[2].final);  // choice 0 still runs
+  EXPECT_EQ(events[4].choice, 0);
+  EXPECT_FALSE(events[4].final);
+  EXPECT_TRUE(events[5].usage_only);
+  EXPECT_TRUE(events[5].final);
+  // The prompt counts once; completion and reasoning tokens add up over the choices.
+  EXPECT_EQ(events[5].usage.prompt_tokens, 5);
+  EXPECT_EQ(events[5].usage.completion_tokens, 7);
+  EXPECT_EQ(events[5].usage.reasoning_tokens, 3);
+  EXPECT_EQ(sink->closes(), 1);
+}
+
+TEST_F(session_fixture, AnErrorInOneChoiceEndsThemAllAndStopsTheOthers) {
+  start(false, 4096, 3);
+  auto sink = std::make_shared<recording_sink>();
+  subscribe(sink, 0);
+  emit(of_choice(text_event("a"), 2));
+  auto bad = of_choice(finish_event(finish::error), 1);
+  bad.error = failure::internal;
+  bad.error_message = "generation failed";
+  emit(bad);
+  const auto events = sink->events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[1].final);
+  EXPECT_EQ(wlog->cancelled, std::vector<std::string>{"s1"});
   EXPECT_EQ(sink->closes(), 1);
 }

@@ -1,6 +1,6 @@
 // The prefix cache through the server: the same prompt again, and the next turn of a chat, report
 // reused prompt tokens in usage.prompt_tokens_details.cached_tokens (OpenAI's field) and in
-// /metrics; PREFIX_CACHE_BYTES=0 turns it off.
+// /metrics; two chats over one system prompt hold it once; PREFIX_CACHE_BYTES=0 turns it off.
 #include <gtest/gtest.h>
 
 #include "config/json.hpp"
@@ -57,8 +57,30 @@ TEST(PrefixCache, RepeatedPromptsAndNextTurnsReuseTheHistory) {
   EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_hits_total"), 2);
   EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_misses_total"), 1);
   EXPECT_GT(metric(server.port(), "vlserve_prefix_cache_bytes"), 0);
-  EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_entries"), 1) << "turn 2's history replaces turn 1's";
+  // Blocks of 32 rows or fewer; a float32 row of the fixture model is 4 layers x (K, V) x 2 heads x
+  // 32 dims x 4 bytes, and the bytes are exactly the rows held.
+  const double tokens = metric(server.port(), "vlserve_prefix_cache_tokens");
+  EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_entries"), tokens / 32);
+  EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_bytes"), tokens * 2048);
+  EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_pinned_blocks"), 0);
   EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_max_bytes"), 67108864);
+}
+
+TEST(PrefixCache, TwoChatsOverOneSystemPromptHoldItOnce) {
+  e2e_server server(fresh_dir("prefix_shared_db"), {{"PREFIX_CACHE_BYTES", "67108864"}}, "prefix_shared.log");
+  std::string system;
+  for (int i = 0; i < 12; ++i) system += std::string(k_system) + " ";
+  auto chat = [&](const std::string& question) {
+    return R"([{"role":"system","content":")" + system + R"("},{"role":"user","content":")" + question + R"("}])";
+  };
+  const usage a = completion_usage(server.port(), chat("When can I visit?"));
+  ASSERT_GT(a.prompt_tokens, 300);
+  const double one = metric(server.port(), "vlserve_prefix_cache_bytes");
+  const usage b = completion_usage(server.port(), chat("Is there a cafe?"));
+  EXPECT_GT(b.cached_tokens, a.prompt_tokens - 20) << "the second chat starts from the first one's system prompt";
+  const double both = metric(server.port(), "vlserve_prefix_cache_bytes");
+  EXPECT_LT(both, 1.25 * one) << "the system prompt is held once";
+  EXPECT_EQ(both, metric(server.port(), "vlserve_prefix_cache_tokens") * 2048);
 }
 
 TEST(PrefixCache, ZeroBytesTurnsItOff) {

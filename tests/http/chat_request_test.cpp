@@ -35,7 +35,7 @@ TEST(ChatRequest, ReadsEveryScalarField) {
     "model": "qwen3-vl", "stream": true, "stream_options": {"include_usage": true},
     "max_tokens": 100, "temperature": 0.7, "top_p": 0.95, "top_k": 20, "min_p": 0.05,
     "presence_penalty": -1.5, "frequency_penalty": 2, "repetition_penalty": 1.1,
-    "seed": -42, "stop": ["\n\n", "END"], "n": 1, "logprobs": true, "top_logprobs": 20,
+    "seed": -42, "stop": ["\n\n", "END"], "n": 3, "logprobs": true, "top_logprobs": 20,
     "user": "u-1", "session_id": "sess-9",
     "messages": [{"role": "user", "content": "x"}]})");
   EXPECT_EQ(r.model, "qwen3-vl");
@@ -51,6 +51,7 @@ TEST(ChatRequest, ReadsEveryScalarField) {
   EXPECT_DOUBLE_EQ(*r.repetition_penalty, 1.1);
   EXPECT_EQ(r.seed, -42);
   EXPECT_EQ(r.stop, (std::vector<std::string>{"\n\n", "END"}));
+  EXPECT_EQ(r.n, 3);
   EXPECT_TRUE(r.logprobs);
   EXPECT_EQ(r.top_logprobs, 20);
   EXPECT_EQ(r.user, "u-1");

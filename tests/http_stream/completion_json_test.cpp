@@ -125,3 +125,41 @@ TEST(CompletionJson, ToolCallsMakeContentNull) {
   EXPECT_TRUE(d["choices"][0]["message"]["content"].IsNull());
   EXPECT_EQ(d["choices"][0]["message"]["tool_calls"].Size(), 1u);
 }
+
+TEST(ChunkJson, AChunkNamesItsChoice) {
+  actors::stream_event ev;
+  ev.content = "b";
+  ev.choice = 2;
+  const auto d = parse(chunk_json(ev, ctx()));
+  EXPECT_EQ(d["choices"].Size(), 1u);
+  EXPECT_EQ(d["choices"][0]["index"].GetInt(), 2);
+}
+
+TEST(CompletionJson, InterleavedChoicesBecomeOneMessageEachWithSummedUsage) {
+  std::vector<actors::stream_event> events(6);
+  events[0].content = "A1";
+  events[1].choice = 1, events[1].content = "B1", events[1].reasoning = "hm";
+  events[2].content = "A2";
+  events[3].choice = 1, events[3].finish_reason = actors::finish::length, events[3].usage = {20, 4, 1, 8};
+  events[3].logprobs.push_back({"B1", -0.5f, {}, {}});
+  events[4].finish_reason = actors::finish::stop, events[4].usage = {20, 2, 0, 8};
+  events[5].usage_only = true, events[5].usage = {20, 6, 1, 8};
+  auto c = ctx();
+  c.want_logprobs = true;
+  const auto d = parse(completion_json(events, c));
+  ASSERT_EQ(d["choices"].Size(), 2u);
+  EXPECT_EQ(d["choices"][0]["index"].GetInt(), 0);
+  EXPECT_STREQ(d["choices"][0]["message"]["content"].GetString(), "A1A2");
+  EXPECT_STREQ(d["choices"][0]["finish_reason"].GetString(), "stop");
+  EXPECT_EQ(d["choices"][0]["logprobs"]["content"].Size(), 0u);
+  EXPECT_EQ(d["choices"][1]["index"].GetInt(), 1);
+  EXPECT_STREQ(d["choices"][1]["message"]["content"].GetString(), "B1");
+  EXPECT_STREQ(d["choices"][1]["message"]["reasoning_content"].GetString(), "hm");
+  EXPECT_STREQ(d["choices"][1]["finish_reason"].GetString(), "length");
+  EXPECT_EQ(d["choices"][1]["logprobs"]["content"].Size(), 1u);
+  EXPECT_EQ(d["usage"]["prompt_tokens"].GetInt(), 20);
+  EXPECT_EQ(d["usage"]["completion_tokens"].GetInt(), 6);
+  EXPECT_EQ(d["usage"]["total_tokens"].GetInt(), 26);
+  EXPECT_EQ(d["usage"]["prompt_tokens_details"]["cached_tokens"].GetInt(), 8);
+  EXPECT_EQ(d["usage"]["completion_tokens_details"]["reasoning_tokens"].GetInt(), 1);
+}

@@ -164,25 +164,27 @@ TEST_F(prefix_fixture, ImagesAreReusedForTheSameContentOnlyAndNeverFromTheirMidd
 TEST_F(prefix_fixture, TheStoreKeepsItsByteBoundAndEvictsTheOldest) {
   const auto c = load_text_case("text_multiturn");
   const std::vector<int32_t> base(c.input_ids.begin(), c.input_ids.end());
-  // One history of ~base tokens needs one 256-token KV chunk: 4 layers x 2 x kv x 256 x head_dim.
   auto probe = engine(64 << 20);
   batch_runner pr(*probe, *tok, runner_options{});
   run(pr, greedy(base, 4));
   const int64_t one = probe->prefix_cache().bytes;
   ASSERT_GT(one, 0);
 
-  auto cached = engine(one + one / 2);  // room for one history, not two
+  auto cached = engine(one + one / 2);  // room for one history and a half, not two
   batch_runner r(*cached, *tok, runner_options{});
   std::vector<int32_t> other = base;
-  other[0] = other[0] == 1 ? 2 : 1;  // diverges at the first token
+  other[0] = other[0] == 1 ? 2 : 1;  // diverges at the first token: shares no block
   run(r, greedy(base, 4));
   run(r, greedy(other, 4));
   const prefix_cache_figures f = cached->prefix_cache();
-  EXPECT_EQ(f.entries, 1);
   EXPECT_LE(f.bytes, f.max_bytes);
-  EXPECT_EQ(f.evictions, 1);
-  EXPECT_EQ(run(r, greedy(base, 4)).cached_tokens, 0) << "the older history was evicted";
-  EXPECT_GT(run(r, greedy(base, 4)).cached_tokens, 0) << "and is held again now";
+  EXPECT_GT(f.evictions, 0);
+  EXPECT_EQ(f.pinned, 0);
+  // The older history lost its last blocks (evicted leaf first), so its next run reads them again.
+  const outcome again = run(r, greedy(base, 4));
+  EXPECT_LT(again.cached_tokens, int(base.size()) - 1) << "the older history's tail was evicted";
+  const outcome held = run(r, greedy(base, 4));
+  EXPECT_EQ(held.cached_tokens, int(base.size()) - 1) << "and is held whole again now";
 }
 
 TEST(prompt_cache_keys, VisionRowsAreKeyedByContentAndPlaceTextRowsByTokenId) {

@@ -120,5 +120,50 @@ TEST(EngineLifecycle, ExplicitPositionsAndRopeDelta) {
   EXPECT_GT(testing::max_abs_diff(z[0].values.data(), z[1].values.data(), z[0].values.size()), 1e-3f);
 }
 
+TEST(EngineLifecycle, AForkContinuesExactlyAsAColdRunAndOnItsOwn) {
+  // n > 1 reads the prompt once and forks it: a fork's first and later steps must give what a cold
+  // run of the same tokens gives (float32, batch-invariant so the different chunking rounds alike),
+  // rope_delta included, and the fork must not share memory with its source.
+  const auto ids = testing::load_text_case("text_multiturn").input_ids;
+  const int64_t n = int64_t(ids.size());
+  engine_options o;
+  o.batch_invariant = true;
+  text_engine e(testing::tiny_model_dir(), o);
+  const std::vector<int64_t> head(ids.begin(), ids.end() - 1);
+  const sequence_id source = e.create_sequence(3);
+  const int64_t before = e.rows_computed();
+  e.step({{source, head, {}, 0, nullptr}});
+  EXPECT_EQ(e.rows_computed() - before, n - 1);
+  const sequence_id fork = e.fork_sequence(source);
+  EXPECT_EQ(e.rows_computed() - before, n - 1);  // forking computes nothing
+  EXPECT_EQ(e.sequence_length(fork), n - 1);
+  EXPECT_EQ(e.cache_bytes(), 2 * e.sequence_capacity(source) * 4 * 2 * 2 * 32 * 4);
+
+  const sequence_id cold = e.create_sequence(3);
+  const auto first = e.step({{source, {ids.back()}, {}, 1, nullptr}, {fork, {ids.back()}, {}, 1, nullptr}});
+  const auto cold_first = e.step({{cold, ids, {}, 1, nullptr}});
+  const size_t vocab = size_t(e.vocab_size());
+  EXPECT_LE(testing::max_abs_diff(first[1].values.data(), cold_first[0].values.data(), vocab), 1e-4f);
+  EXPECT_LE(testing::max_abs_diff(first[0].values.data(), cold_first[0].values.data(), vocab), 1e-4f);
+
+  // The two go different ways; each still equals a cold run of its own tokens.
+  const auto apart = e.step({{source, {13}, {}, 1, nullptr}, {fork, {42}, {}, 1, nullptr}});
+  auto with = [&](int64_t token) {
+    auto t = ids;
+    t.push_back(token);
+    const sequence_id c = e.create_sequence(3);
+    auto out = e.step({{c, t, {}, 1, nullptr}});
+    e.free_sequence(c);
+    return out[0].values;
+  };
+  EXPECT_LE(testing::max_abs_diff(apart[0].values.data(), with(13).data(), vocab), 1e-4f);
+  EXPECT_LE(testing::max_abs_diff(apart[1].values.data(), with(42).data(), vocab), 1e-4f);
+  EXPECT_GT(testing::max_abs_diff(apart[0].values.data(), apart[1].values.data(), vocab), 1e-3f);
+
+  e.free_sequence(source);
+  EXPECT_EQ(e.sequence_length(fork), n + 1);  // the fork outlives its source
+  EXPECT_THROW(e.fork_sequence(source), sequence_rejected);
+}
+
 }  // namespace
 }  // namespace vlserve::model
