@@ -218,19 +218,9 @@ TEST_F(Choices, MoreChoicesThanMaxBatchAreRefused) {
   }
 }
 
-std::string find_in_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const auto candidate = std::filesystem::path(dir) / program;
-    if (std::filesystem::exists(candidate)) return candidate.string();
-  }
-  return "";
-}
-
 TEST_F(Choices, TheOpenAiClientReadsTwoChoices) {
-  const auto node = find_in_path("node");
-  ASSERT_FALSE(node.empty()) << "node is not on PATH; run scripts/setup.sh";
+  std::string node;
+  ASSERT_NO_THROW(node = find_on_path("node")) << "node is not on PATH; run scripts/setup.sh";
   const char* scripts = std::getenv("VLSERVE_NODE_SCRIPTS");
   ASSERT_NE(scripts, nullptr) << "VLSERVE_NODE_SCRIPTS is not set (run through meson test)";
   const auto dir = fresh_dir("openai_choices");

@@ -15,16 +15,6 @@ using namespace vlserve::testing;
 
 namespace {
 
-std::string find_in_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const auto candidate = std::filesystem::path(dir) / program;
-    if (std::filesystem::exists(candidate)) return candidate.string();
-  }
-  return "";
-}
-
 rapidjson::Document parse_object(const std::string& text) {
   rapidjson::Document d;
   d.Parse(text.c_str(), text.size());
@@ -79,8 +69,8 @@ TEST_P(OpenAiClient, StreamingAndNonStreamingMatchGenerate) {
   const auto& want_usage = expected["usage"];
   ASSERT_EQ(want_usage["prompt_tokens"].GetUint(), expected["input_ids"].Size());
 
-  const auto node = find_in_path("node");
-  ASSERT_FALSE(node.empty()) << "node is not on PATH; run scripts/setup.sh";
+  std::string node;
+  ASSERT_NO_THROW(node = find_on_path("node")) << "node is not on PATH; run scripts/setup.sh";
   const char* scripts = std::getenv("VLSERVE_NODE_SCRIPTS");
   ASSERT_NE(scripts, nullptr) << "VLSERVE_NODE_SCRIPTS is not set (run through meson test)";
   const auto out_path = dir + "/client.json";
