@@ -37,6 +37,7 @@ worker_config worker_config_from(const config::settings& s) {
   // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
   w.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
   w.engine.dtype = model::resolve_dtype(s.torch_dtype, w.engine.device);
+  w.engine.weight_quant = s.weight_quant;
   w.engine.max_context = s.max_context;
   w.prefix_cache_bytes = s.prefix_cache_bytes;
   w.vision_cache_bytes = s.vision_cache_bytes;

@@ -11,12 +11,14 @@
 #include "model/serving/batch_runner.hpp"
 #include "model/serving/prompt_builder.hpp"
 #include "model/text/engine.hpp"
+#include "model/text/weight_quant.hpp"
 
 namespace vlserve::cli {
 namespace {
 
 struct generate_args {
   std::string model_dir, request_path, dtype = "float32", device = "cpu", dump_path;
+  std::string weight_quant = "none";
 };
 
 generate_args parse_args(const std::vector<std::string>& args) {
@@ -31,10 +33,12 @@ generate_args parse_args(const std::vector<std::string>& args) {
     else if (args[i] == "--dtype") g.dtype = value();
     else if (args[i] == "--device") g.device = value();
     else if (args[i] == "--dump") g.dump_path = value();
+    else if (args[i] == "--weight-quant") g.weight_quant = value();
     else throw std::invalid_argument("unknown argument '" + args[i] + "'");
   }
   if (g.model_dir.empty() || g.request_path.empty())
     throw std::invalid_argument(generate_usage());
+  model::parse_weight_quant(g.weight_quant);  // an unknown value is a usage error (exit 2)
   return g;
 }
 
@@ -50,7 +54,7 @@ std::string read_file(const std::string& path) {
 
 const char* generate_usage() {
   return "usage: vlserve generate --model DIR --request FILE [--dtype float32|bfloat16] "
-         "[--device cpu|cuda] [--dump OUT.safetensors]\n"
+         "[--device cpu|cuda] [--weight-quant none|int8|fp8] [--dump OUT.safetensors]\n"
          "Runs one chat-completions request body through the same path as the server and prints the "
          "JSON answer; --dump writes the reference tensors.";
 }
@@ -73,6 +77,7 @@ int generate_command(std::vector<std::string> args) {
     model::engine_options eo;
     eo.dtype = g.dtype;
     eo.device = g.device;
+    eo.weight_quant = g.weight_quant;
     model::text_engine engine(g.model_dir, eo);
     const auto tok = model::tokenizer::load(g.model_dir + "/tokenizer.json");
     model::prompt_defaults defaults;
