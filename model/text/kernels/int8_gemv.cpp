@@ -110,7 +110,7 @@ void q8_quantize_rows(const float* w, int64_t n, int64_t k, int8_t* q, float* sc
 
 q8_activations::q8_activations(int64_t m, int64_t k)
     : m_(m), k_(k), kp_(q8_padded_depth(k)), groups_(kp_ / k_q8_group),
-      q_(size_t(m * kp_), 0), scale_(size_t(m * groups_), 0.0f), sum_(size_t(m * groups_), 0) {}
+      q_(size_t(m * kp_), 0), abs_(size_t(m * kp_), 0), scale_(size_t(m * groups_), 0.0f), sum_(size_t(m * groups_), 0) {}
 
 q8_activations q8_activations::from_f32(const float* x, int64_t m, int64_t k, int64_t row_stride) {
   if (x == nullptr) throw std::invalid_argument("gemv_q8: activation pointer is null");
@@ -133,6 +133,7 @@ q8_activations q8_activations::from_f32(const float* x, int64_t m, int64_t k, in
       a.sum_[size_t(r * a.groups_ + g)] = s;
     }
   }
+  for (size_t i = 0; i < a.q_.size(); ++i) a.abs_[i] = int8_t(a.q_[i] < 0 ? -a.q_[i] : a.q_[i]);
   return a;
 }
 
@@ -155,8 +156,8 @@ void gemv_q8(q8_isa isa, const q8_activations& x, const int8_t* w, const float* 
     throw std::invalid_argument("gemv_q8: the output needs exactly one of f32/bf16 and row_stride >= " +
                                 std::to_string(n_end));
   }
-  const detail::q8_operands op{x.q_.data(), x.scale_.data(), x.sum_.data(), x.m_, x.kp_,
-                               x.groups_,   w,               scales};
+  const detail::q8_operands op{x.q_.data(), x.abs_.data(), x.scale_.data(), x.sum_.data(), x.m_,
+                               x.kp_,       x.groups_,     w,               scales};
   switch (isa) {
     case q8_isa::avx512_vnni:
       return detail::gemv_q8_rows_avx512_vnni(op, n_begin, n_end, y);

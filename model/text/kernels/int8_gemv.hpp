@@ -58,6 +58,7 @@ class q8_activations {
 
   int64_t m_, k_, kp_, groups_;
   std::vector<int8_t> q_;       // m rows of kp_ values
+  std::vector<int8_t> abs_;     // |q_|, for the AVX2 kernel
   std::vector<float> scale_;    // m rows of groups_ scales
   std::vector<int32_t> sum_;    // m rows of groups_ sums of q (for the VNNI bias correction)
 };

@@ -1,9 +1,12 @@
-// AVX2 inner loop of the int8 GEMV. vpmaddubsw multiplies unsigned by signed bytes, so each step
-// feeds it |w| and x with w's sign moved onto it (vpsignb): |w|, |x| <= 127 keep every pair sum
-// (<= 2 * 127 * 127) inside int16. vpmaddwd against ones widens the pairs to int32; a group's
+// AVX2 inner loop of the int8 GEMV. vpmaddubsw multiplies unsigned by signed bytes, so one
+// operand goes in as a magnitude and the other carries both signs (vpsignb); |w|, |x| <= 127 keep
+// every pair sum (<= 2 * 127 * 127) inside int16. For 1-2 rows the magnitude is |x|, made once
+// when the activations are packed (4 ops per 32 weights and row instead of 5); from 3 rows on it
+// is |w|, made once per weight load and shared by the rows, which keeps the activation bytes the
+// loop reads (and holds in L1) at half. vpmaddwd against ones widens the pairs to int32; a group's
 // int32 lanes are converted once per 128 inputs and scaled into float32 accumulators.
 // Integer dot products rather than widening int8 to float and FMA: 4 ops per 32 weights and row
-// instead of 12 (measured in CLAUDE.md). Compiled with -mavx2 -mfma; called after a CPU check.
+// instead of 12. Compiled with -mavx2 -mfma; called after a CPU check.
 #include <immintrin.h>
 
 #include "model/text/kernels/int8_gemv_isa_kernels.hpp"
@@ -13,7 +16,7 @@ namespace {
 
 constexpr int64_t k_group = 128;    // inputs per scale group (k_q8_group)
 constexpr int64_t k_step = 32;      // int8 weights per 256-bit load
-constexpr int64_t k_prefetch = 1024;  // bytes ahead in the same weight row
+constexpr int64_t k_prefetch = 0;  // bytes ahead in the same weight row
 
 uint16_t to_bf16(float f) {
   uint32_t u;
@@ -42,6 +45,7 @@ float lane_sum(__m256 v) {
 // float32 totals updated once per group.
 template <int M, int R>
 void block(const q8_operands& op, int64_t n0, const gemv_output& y) {
+  constexpr bool k_abs_x = M <= 2;
   const __m256i ones = _mm256_set1_epi16(1);
   const int8_t* row[R];
 #pragma GCC unroll 8
@@ -64,14 +68,21 @@ void block(const q8_operands& op, int64_t n0, const gemv_output& y) {
     for (int64_t kk = base; kk < base + k_group; kk += k_step) {
 #pragma GCC unroll 8
       for (int r = 0; r < R; ++r) {
-        if ((kk & 63) == 0) _mm_prefetch(reinterpret_cast<const char*>(row[r] + kk + k_prefetch), _MM_HINT_T0);
+        if (k_prefetch > 0 && (kk & 63) == 0) _mm_prefetch(reinterpret_cast<const char*>(row[r] + kk + k_prefetch), _MM_HINT_T0);
         const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row[r] + kk));
-        const __m256i wabs = _mm256_sign_epi8(wv, wv);
+        const __m256i wabs = k_abs_x ? wv : _mm256_sign_epi8(wv, wv);
 #pragma GCC unroll 8
         for (int m = 0; m < M; ++m) {
           const __m256i xv =
               _mm256_loadu_si256(reinterpret_cast<const __m256i*>(op.xq + m * op.kp + kk));
-          const __m256i pairs = _mm256_maddubs_epi16(wabs, _mm256_sign_epi8(xv, wv));
+          __m256i pairs;
+          if (k_abs_x) {
+            const __m256i xabs =
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(op.xabs + m * op.kp + kk));
+            pairs = _mm256_maddubs_epi16(xabs, _mm256_sign_epi8(wv, xv));
+          } else {
+            pairs = _mm256_maddubs_epi16(wabs, _mm256_sign_epi8(xv, wv));
+          }
           acc[m][r] = _mm256_add_epi32(acc[m][r], _mm256_madd_epi16(pairs, ones));
         }
       }

@@ -13,6 +13,7 @@ namespace vlserve::model::kernels::detail {
 // zero-padded); a group g of row r covers values [128 g, 128 g + 128).
 struct q8_operands {
   const int8_t* xq;      // rows x kp
+  const int8_t* xabs;    // rows x kp: |xq| (AVX2 feeds it to vpmaddubsw as the unsigned operand)
   const float* xscale;   // rows x groups
   const int32_t* xsum;   // rows x groups: sum of the group's xq values
   int64_t rows, kp, groups;
