@@ -112,6 +112,7 @@ random_checkpoint_summary write_random_checkpoint(const random_checkpoint_option
     fill.dtype = dtype;
     if (fp8 && stored_as_fp8(t.name)) {
       add_fp8_weight(writer, t, fill);
+      ++summary.tensors;  // its weight_scale_inv
     } else {
       writer.add_generated(t.name, dtype, t.shape, fill);
     }
