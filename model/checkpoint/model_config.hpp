@@ -47,7 +47,7 @@ struct vision_config {
 // (quant_method "fp8", fmt "e4m3", activation_scheme "dynamic": the layout of Qwen's *-FP8
 // releases and DeepSeek-V3); any other method is refused when the config is parsed. Which modules
 // stay in bf16 (modules_to_not_convert) is also visible per tensor: the loaders follow each
-// tensor's own dtype, and this list is only checked against it.
+// tensor's own dtype (F8_E4M3 or not), so the list is kept for reference, not consulted.
 struct quantization_config {
   std::string quant_method;  // "" when the checkpoint is not quantized, else "fp8"
   std::vector<int64_t> weight_block_size{128, 128};  // [rows, columns] per weight_scale_inv entry
