@@ -37,6 +37,7 @@ worker_config worker_config_from(const config::settings& s) {
   // DEVICE_MAP=auto: CUDA when this libtorch sees a GPU, else the CPU.
   load.engine.device = s.device_map == "auto" ? (model::cuda_available() ? "cuda" : "cpu") : s.device_map;
   load.engine.dtype = model::resolve_dtype(s.torch_dtype, load.engine.device);
+  load.engine.weight_quant = s.weight_quant;
   load.engine.max_context = s.max_context;
   load.vision_cache_bytes = s.vision_cache_bytes;
   w.loader = hub_model_loader(hub::hub_options_from_env(s), load, s.prefix_cache_bytes);

@@ -145,6 +145,18 @@ std::string config_json(const model::model_config& cfg, const std::string& dtype
   w.Key("vision_start_token_id"), w.Int64(cfg.vision_start_token_id);
   w.Key("vision_end_token_id"), w.Int64(cfg.vision_end_token_id);
   w.Key("tie_word_embeddings"), w.Bool(t.tie_word_embeddings);
+  if (cfg.quantization.fp8()) {
+    const model::quantization_config& q = cfg.quantization;
+    w.Key("quantization_config"), w.StartObject();
+    w.Key("activation_scheme"), w.String("dynamic");
+    w.Key("fmt"), w.String("e4m3");
+    w.Key("quant_method"), w.String("fp8");
+    w.Key("weight_block_size"), write_ints(w, q.weight_block_size);
+    w.Key("modules_to_not_convert"), w.StartArray();
+    for (const std::string& m : q.modules_to_not_convert) w.String(m.c_str());
+    w.EndArray();
+    w.EndObject();
+  }
   w.Key("text_config"), w.StartObject();
   w.Key("model_type"), w.String("qwen3_vl_text");
   w.Key("attention_bias"), w.Bool(t.attention_bias);

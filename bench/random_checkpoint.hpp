@@ -14,6 +14,11 @@ struct random_checkpoint_options {
   std::string dtype = "bfloat16";  // bfloat16 | float32
   uint64_t seed = 0;
   std::string tokenizer_from;      // a model dir to copy tokenizer/processor files from; empty = none
+  // "fp8": the layout of Qwen's *-FP8 releases: the text decoder's q/k/v/o/gate/up/down and the
+  // vision blocks' qkv/proj/fc1/fc2 weights as F8_E4M3 with F32 [ceil(out/128), ceil(in/128)]
+  // `*.weight_scale_inv` tensors and config.json quantization_config (quant_method fp8, block
+  // [128, 128]); everything else in `dtype`. "none": no quantization.
+  std::string quant = "none";
 };
 
 struct random_checkpoint_summary {

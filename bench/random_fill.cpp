@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "model/checkpoint/fp8_e4m3.hpp"
+
 namespace vlserve::bench {
 namespace {
 
@@ -28,8 +30,12 @@ uint64_t fnv1a(const std::string& s) {
 
 double unit_open(uint64_t bits) { return (double(bits >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
 
-void store(model::st_dtype dtype, float v, uint8_t* dst, uint64_t i) {
-  if (dtype == model::st_dtype::bf16) {
+void store(const random_fill& f, model::st_dtype dtype, float v, uint8_t* dst, uint64_t i, uint64_t e) {
+  if (dtype == model::st_dtype::f8_e4m3) {
+    const int64_t row = int64_t(e) / f.columns, col = int64_t(e) % f.columns;
+    const float s = random_fp8_block_scale(f.stddev, row / k_random_fp8_block, col / k_random_fp8_block);
+    dst[i] = model::float_to_e4m3fn(v / s);
+  } else if (dtype == model::st_dtype::bf16) {
     const uint16_t b = float_to_bf16(v);
     std::memcpy(dst + 2 * i, &b, 2);
   } else {
@@ -48,12 +54,17 @@ void fill_block(const random_fill& f, uint64_t stream, uint64_t block, uint64_t 
     const double a = 6.283185307179586 * unit_open(splitmix64(state));
     const float z[2] = {float(f.stddev * r * std::cos(a)), float(f.stddev * r * std::sin(a))};
     for (uint64_t k = 0; k < 2; ++k) {
-      if (e + k >= first && e + k < last) store(f.dtype, z[k], dst, e + k - base);
+      if (e + k >= first && e + k < last) store(f, f.dtype, z[k], dst, e + k - base, e + k);
     }
   }
 }
 
 }  // namespace
+
+float random_fp8_block_scale(double stddev, int64_t block_row, int64_t block_col) {
+  const float factor = 1.0f + 0.25f * float((block_row * 3 + block_col) % 4);
+  return float(stddev * 5.0 / 448.0) * factor;
+}
 
 uint16_t float_to_bf16(float x) {
   uint32_t bits = 0;
@@ -63,15 +74,16 @@ uint16_t float_to_bf16(float x) {
 }
 
 void random_fill::operator()(uint64_t offset, uint8_t* dst, size_t n) const {
-  if (dtype != model::st_dtype::bf16 && dtype != model::st_dtype::f32)
-    throw std::invalid_argument("random weights: only bfloat16 and float32 are supported");
+  if (dtype != model::st_dtype::bf16 && dtype != model::st_dtype::f32 &&
+      !(dtype == model::st_dtype::f8_e4m3 && init == tensor_init::normal && columns > 0))
+    throw std::invalid_argument("random weights: only bfloat16, float32 and (normal, with columns) F8_E4M3");
   const uint64_t esize = model::st_dtype_size(dtype);
   if (offset % esize != 0 || n % esize != 0)
     throw std::invalid_argument("random weights: piece of '" + name + "' not element aligned");
   const uint64_t first = offset / esize, last = first + n / esize;
   if (init != tensor_init::normal) {
     const float v = init == tensor_init::ones ? 1.0f : 0.0f;
-    for (uint64_t e = first; e < last; ++e) store(dtype, v, dst, e - first);
+    for (uint64_t e = first; e < last; ++e) store(*this, dtype, v, dst, e - first, e);
     return;
   }
   uint64_t mix = seed;

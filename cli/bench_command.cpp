@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "model/device_info.hpp"
 #include "model/text/engine.hpp"
+#include "model/text/weight_quant.hpp"
 #include "model/tokenizer/tokenizer.hpp"
 
 namespace vlserve::cli {
@@ -21,10 +22,10 @@ namespace {
 const char* const k_usage_line =
     "usage: vlserve bench --model DIR [--dtype bfloat16|float32] [--device cpu|cuda] "
     "[--batches 1,4,8] [--prompt 512[,2048,...]] [--chunk 512] [--decode 32] [--context 64] [--repeat 5] "
-    "[--bandwidth-mib 256]";
+    "[--bandwidth-mib 256] [--quant none|int8|fp8]";
 
 struct bench_args {
-  std::string model_dir, dtype = "bfloat16", device = "cpu";
+  std::string model_dir, dtype = "bfloat16", device = "cpu", quant = "none";
   std::vector<int64_t> batches{1, 4, 8};
   std::vector<int64_t> prompts{512};
   bench::engine_bench_options run;
@@ -33,7 +34,7 @@ struct bench_args {
 
 bench_args parse_args(const std::vector<std::string>& args) {
   const auto f = parse_flags(args, {"--model", "--dtype", "--device", "--batches", "--prompt", "--chunk",
-                                    "--decode", "--context", "--repeat", "--bandwidth-mib"});
+                                    "--decode", "--context", "--repeat", "--bandwidth-mib", "--quant"});
   bench_args b;
   if (!f.count("--model")) throw std::invalid_argument("--model is required");
   b.model_dir = f.at("--model");
@@ -45,6 +46,7 @@ bench_args parse_args(const std::vector<std::string>& args) {
   if (f.count("--decode")) b.run.decode_tokens = parse_int("--decode", f.at("--decode"), 1, 4096);
   if (f.count("--context")) b.run.decode_context = parse_int("--context", f.at("--context"), 1, 4096);
   if (f.count("--repeat")) b.run.repeat = int(parse_int("--repeat", f.at("--repeat"), 1, 1000));
+  if (f.count("--quant")) b.quant = std::string(model::weight_quant_name(model::parse_weight_quant(f.at("--quant"))));
   if (f.count("--bandwidth-mib"))
     b.bandwidth_bytes = size_t(parse_int("--bandwidth-mib", f.at("--bandwidth-mib"), 1, 16384)) << 20;
   return b;
@@ -73,11 +75,23 @@ bench_report run_bench(const bench_args& a) {
   std::cerr << "bench: memory bandwidth...\n";
   r.bandwidth_before = bandwidth(a);
 
-  std::cerr << "bench: loading " << a.model_dir << "...\n";
   model::engine_options eo;
   eo.dtype = a.dtype;
   eo.device = a.device;
   eo.max_sequences = 256;
+  if (a.quant != "none") {
+    // The same decode on unquantized weights first, so the 8-bit speed-up is read off one run.
+    std::cerr << "bench: loading " << a.model_dir << " with unquantized weights for the baseline...\n";
+    model::text_engine baseline(a.model_dir, eo);
+    r.baseline_weights = bench::decode_weight_traffic(a.model_dir, baseline.dtype());
+    for (int64_t b : a.batches) {
+      std::cerr << "bench: baseline decode at batch " << b << "...\n";
+      r.baseline_decode.push_back(bench::bench_decode(baseline, b, a.run));
+    }
+  }
+  eo.weight_quant = a.quant;
+  r.weight_quant = a.quant;
+  std::cerr << "bench: loading " << a.model_dir << " (WEIGHT_QUANT=" << a.quant << ")...\n";
   // Room for the longest prompt asked for (the engine's default bound is 8,192 tokens).
   for (int64_t p : a.prompts) eo.max_context = std::max(eo.max_context, p + 1);
   const auto t0 = std::chrono::steady_clock::now();
@@ -85,7 +99,7 @@ bench_report run_bench(const bench_args& a) {
   r.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.device = engine.device();
   r.dtype = engine.dtype();
-  r.weights = bench::decode_weight_traffic(a.model_dir, r.dtype);
+  r.weights = bench::decode_weight_traffic(a.model_dir, r.dtype, a.quant != "none");
 
   std::cerr << "bench: GEMM peak...\n";
   model::gemm_options g;

@@ -24,13 +24,18 @@ double bench_report::decode_bound_tokens_per_s() const {
   return bandwidth_bytes_per_s() / double(weights.bytes_per_decode_token());
 }
 
+double bench_report::baseline_decode_bound_tokens_per_s() const {
+  return bandwidth_bytes_per_s() / double(baseline_weights.bytes_per_decode_token());
+}
+
 double bench_report::prefill_bound_tokens_per_s() const {
   return gemm.gflops * 1e9 / weights.prefill_flops_per_token();
 }
 
 void print_table(std::ostream& os, const bench_report& r) {
   const double bound = r.decode_bound_tokens_per_s();
-  os << "model      " << r.model_dir << " (" << r.dtype << " on " << r.device << ", " << r.threads
+  os << "model      " << r.model_dir << " (" << r.dtype << " on " << r.device << ", WEIGHT_QUANT="
+     << r.weight_quant << ", " << r.threads
      << " threads, loaded in " << fixed(r.load_seconds, 1) << " s)\n"
      << "load avg   before: " << r.load_before << "   after: " << r.load_after << "\n"
      << "weights    " << fixed(double(r.weights.non_embedding_params) / 1e9, 3) << " B non-embedding + "
@@ -60,6 +65,21 @@ void print_table(std::ostream& os, const bench_report& r) {
                   d.step_ms, d.tokens_per_s, d.per_sequence_tokens_per_s, d.tokens_per_s / bound);
     os << line;
   }
+  if (!r.baseline_decode.empty()) {
+    const double base_bound = r.baseline_decode_bound_tokens_per_s();
+    os << "\ndecode with unquantized " << r.dtype << " weights, same run ("
+       << fixed(double(r.baseline_weights.bytes_per_decode_token()) / 1e9, 3)
+       << " GB per token -> bound " << fixed(base_bound, 2) << " tok/s)\n"
+       << "  batch   step ms   aggregate tok/s   ratio to bound   " << r.weight_quant << " speed-up\n";
+    for (size_t i = 0; i < r.baseline_decode.size(); ++i) {
+      const auto& d = r.baseline_decode[i];
+      const double quant_rate = i < r.decode.size() ? r.decode[i].tokens_per_s : 0;
+      char line[128];
+      std::snprintf(line, sizeof line, "  %5lld  %8.1f  %16.2f  %15.2f  %14.2fx\n", (long long)d.batch,
+                    d.step_ms, d.tokens_per_s, d.tokens_per_s / base_bound, quant_rate / d.tokens_per_s);
+      os << line;
+    }
+  }
   // The issue-12 goal: a mask costs at most 5 % of a batch-1 decode step.
   const double step1 = r.decode.empty() ? 0 : r.decode.front().step_ms;
   os << "\nmask       " << fixed(r.mask.median_ms, 3) << " ms median, " << fixed(r.mask.p90_ms, 3)
@@ -83,6 +103,7 @@ void print_json_line(std::ostream& os, const bench_report& r) {
   key_str("model", r.model_dir);
   key_str("device", r.device);
   key_str("dtype", r.dtype);
+  key_str("weight_quant", r.weight_quant);
   w.Key("threads"), w.Int(r.threads);
   key_str("loadavg_before", r.load_before);
   key_str("loadavg_after", r.load_after);
@@ -126,6 +147,23 @@ void print_json_line(std::ostream& os, const bench_report& r) {
     w.EndObject();
   }
   w.EndArray();
+  if (!r.baseline_decode.empty()) {
+    w.Key("baseline_bytes_per_decode_token"), w.Int64(r.baseline_weights.bytes_per_decode_token());
+    key_num("baseline_decode_bound_tok_s", r.baseline_decode_bound_tokens_per_s());
+    w.Key("baseline_decode");
+    w.StartArray();
+    for (size_t i = 0; i < r.baseline_decode.size(); ++i) {
+      const auto& d = r.baseline_decode[i];
+      w.StartObject();
+      w.Key("batch"), w.Int64(d.batch);
+      key_num("step_ms", d.step_ms);
+      key_num("tok_s", d.tokens_per_s);
+      key_num("ratio", d.tokens_per_s / r.baseline_decode_bound_tokens_per_s());
+      key_num("speedup", i < r.decode.size() ? r.decode[i].tokens_per_s / d.tokens_per_s : 0.0);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   key_num("mask_median_ms", r.mask.median_ms);
   key_num("mask_p90_ms", r.mask.p90_ms);
   key_num("mask_trie_build_ms", r.mask.trie_build_ms);

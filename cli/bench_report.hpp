@@ -16,6 +16,7 @@ namespace vlserve::cli {
 
 struct bench_report {
   std::string model_dir, device, dtype;
+  std::string weight_quant = "none";  // --quant
   int threads = 0;
   std::string load_before, load_after;  // /proc/loadavg: the machine is shared, say how busy it was
   double load_seconds = 0;
@@ -26,11 +27,15 @@ struct bench_report {
   std::vector<bench::prefill_result> prefill;  // one per --prompt length, in the order given
   std::vector<bench::decode_result> decode;
   bench::mask_bench_result mask;  // constrained decoding: token mask per step
+  // --quant int8|fp8: the same decode batches on unquantized weights, loaded in the same run.
+  std::vector<bench::decode_result> baseline_decode;
+  bench::weight_traffic baseline_weights;
 
   // Mean of the two triad medians, in bytes/s: the bandwidth the decode ratios use.
   double bandwidth_bytes_per_s() const;
   // tokens/s one sequence could reach if decode only streamed its weights at that bandwidth.
   double decode_bound_tokens_per_s() const;
+  double baseline_decode_bound_tokens_per_s() const;
   // prompt tokens/s at the GEMM peak, counting 2 FLOPs per non-embedding parameter.
   double prefill_bound_tokens_per_s() const;
 };

@@ -12,12 +12,14 @@
 #include "model/serving/loaded_model.hpp"
 #include "model/serving/prompt_builder.hpp"
 #include "model/text/engine.hpp"
+#include "model/text/weight_quant.hpp"
 
 namespace vlserve::cli {
 namespace {
 
 struct generate_args {
   std::string model_dir, request_path, dtype = "float32", device = "cpu", dump_path;
+  std::string weight_quant = "none";
 };
 
 generate_args parse_args(const std::vector<std::string>& args) {
@@ -32,10 +34,12 @@ generate_args parse_args(const std::vector<std::string>& args) {
     else if (args[i] == "--dtype") g.dtype = value();
     else if (args[i] == "--device") g.device = value();
     else if (args[i] == "--dump") g.dump_path = value();
+    else if (args[i] == "--weight-quant") g.weight_quant = value();
     else throw std::invalid_argument("unknown argument '" + args[i] + "'");
   }
   if (g.model_dir.empty() || g.request_path.empty())
     throw std::invalid_argument(generate_usage());
+  model::parse_weight_quant(g.weight_quant);  // an unknown value is a usage error (exit 2)
   return g;
 }
 
@@ -51,7 +55,7 @@ std::string read_file(const std::string& path) {
 
 const char* generate_usage() {
   return "usage: vlserve generate --model DIR --request FILE [--dtype float32|bfloat16] "
-         "[--device cpu|cuda] [--dump OUT.safetensors]\n"
+         "[--device cpu|cuda] [--weight-quant none|int8|fp8] [--dump OUT.safetensors]\n"
          "Runs one chat-completions request body through the same path as the server and prints the "
          "JSON answer; --dump writes the reference tensors.";
 }
@@ -74,6 +78,7 @@ int generate_command(std::vector<std::string> args) {
     model::engine_options eo;
     eo.dtype = g.dtype;
     eo.device = g.device;
+    eo.weight_quant = g.weight_quant;
     model::loaded_model loaded = model::load_model(g.model_dir, {eo, 0});
     model::text_engine& engine = *loaded.engine;
     const model::tokenizer& tok = loaded.tok;

@@ -205,6 +205,12 @@ std::vector<variable> make_table() {
         s.torch_dtype = parse_choice("TORCH_DTYPE", v, {"auto", "bfloat16", "float16", "float32"});
       },
       [](const settings& s) { return s.torch_dtype; });
+  add("WEIGHT_QUANT",
+      "none, int8 (quantize the decoder's linear layers and lm_head at load: 1 byte per weight, about twice "
+      "the decode speed; CPU) or fp8 (load an FP8 checkpoint at 1 byte per weight)",
+      false,
+      [](const std::string& v, settings& s) { s.weight_quant = parse_choice("WEIGHT_QUANT", v, {"none", "int8", "fp8"}); },
+      [](const settings& s) { return s.weight_quant; });
   add("PERSIST_SESSIONS", "1 to keep session events in LMDB for replay across restarts, 0 for memory only", false,
       [](const std::string& v, settings& s) { s.persist_sessions = parse_bool("PERSIST_SESSIONS", v); },
       [](const settings& s) { return yes_no(s.persist_sessions); });

@@ -112,6 +112,38 @@ void read_vision(const rapidjson::Value& obj, const std::string& where, vision_c
   }
 }
 
+void read_quantization(const rapidjson::Value& obj, const std::string& where, quantization_config& q) {
+  json_fields::reader r{obj, where};
+  r.read("quant_method", q.quant_method);
+  if (q.quant_method != "fp8") {
+    throw checkpoint_error(where + ": quant_method '" + q.quant_method +
+                           "' is not supported; vlserve loads block-wise FP8 checkpoints "
+                           "(quant_method \"fp8\") or unquantized ones (set WEIGHT_QUANT=int8 to "
+                           "quantize those at load time)");
+  }
+  std::string fmt = "e4m3", scheme = "dynamic";
+  r.read("fmt", fmt);
+  r.read("activation_scheme", scheme);
+  if (fmt != "e4m3") throw checkpoint_error(where + ": FP8 fmt '" + fmt + "' is not supported (only e4m3)");
+  if (scheme != "dynamic") {
+    throw checkpoint_error(where + ": activation_scheme '" + scheme +
+                           "' is not supported (only dynamic: no stored activation scales)");
+  }
+  r.read("weight_block_size", q.weight_block_size);
+  if (q.weight_block_size.size() != 2 || q.weight_block_size[0] <= 0 || q.weight_block_size[1] <= 0) {
+    throw checkpoint_error(where + ": weight_block_size must be two positive integers [rows, columns]");
+  }
+  if (const auto* m = r.member("modules_to_not_convert")) {
+    if (!m->IsArray() && !m->IsNull()) r.type_error("modules_to_not_convert", "an array of strings");
+    if (m->IsArray()) {
+      for (const auto& v : m->GetArray()) {
+        if (!v.IsString()) r.type_error("modules_to_not_convert", "an array of strings");
+        q.modules_to_not_convert.emplace_back(v.GetString());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 model_config parse_model_config(const std::string& json, const std::string& source) {
@@ -126,6 +158,11 @@ model_config parse_model_config(const std::string& json, const std::string& sour
   top.read("vision_end_token_id", cfg.vision_end_token_id);
   top.read("tie_word_embeddings", cfg.text.tie_word_embeddings);
   const bool top_tie_given = top.member("tie_word_embeddings") != nullptr;
+
+  if (const auto* q = top.member("quantization_config")) {
+    if (!q->IsObject()) top.type_error("quantization_config", "an object");
+    read_quantization(*q, source + " (quantization_config)", cfg.quantization);
+  }
 
   const auto* text = top.member("text_config");
   if (text == nullptr) throw checkpoint_error(source + ": 'text_config' is missing");

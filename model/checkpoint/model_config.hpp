@@ -43,8 +43,21 @@ struct vision_config {
   std::vector<int64_t> deepstack_visual_indexes;
 };
 
+// config.json `quantization_config` of a pre-quantized checkpoint. Only block-wise FP8 is read
+// (quant_method "fp8", fmt "e4m3", activation_scheme "dynamic": the layout of Qwen's *-FP8
+// releases and DeepSeek-V3); any other method is refused when the config is parsed. Which modules
+// stay in bf16 (modules_to_not_convert) is also visible per tensor: the loaders follow each
+// tensor's own dtype (F8_E4M3 or not), so the list is kept for reference, not consulted.
+struct quantization_config {
+  std::string quant_method;  // "" when the checkpoint is not quantized, else "fp8"
+  std::vector<int64_t> weight_block_size{128, 128};  // [rows, columns] per weight_scale_inv entry
+  std::vector<std::string> modules_to_not_convert;
+  bool fp8() const { return quant_method == "fp8"; }
+};
+
 struct model_config {
   std::string model_type;  // "qwen3_vl"
+  quantization_config quantization;
   text_config text;
   vision_config vision;
   bool has_vision = false;  // vision_config present

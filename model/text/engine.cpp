@@ -12,6 +12,7 @@
 #include "model/text/step_batch.hpp"
 #include "model/text/text_decoder.hpp"
 #include "model/text/torch_util.hpp"
+#include "model/text/weight_quant.hpp"
 
 namespace vlserve::model {
 
@@ -44,6 +45,30 @@ struct text_engine::impl {
   }
 };
 
+namespace {
+
+// What each WEIGHT_QUANT needs, refused before any tensor is read.
+void check_weight_quant(weight_quant quant, const at::TensorOptions& options, const model_config& cfg,
+                        const std::string& model_dir) {
+  if (quant == weight_quant::none) return;
+  const std::string name(weight_quant_name(quant));
+  if (!options.device().is_cpu()) {
+    throw std::invalid_argument("WEIGHT_QUANT=" + name + " runs on the CPU only; use DEVICE_MAP=cpu or "
+                                "WEIGHT_QUANT=none");
+  }
+  const at::ScalarType dtype = options.dtype().toScalarType();
+  if (dtype != at::kFloat && dtype != at::kBFloat16) {
+    throw std::invalid_argument("WEIGHT_QUANT=" + name + " needs TORCH_DTYPE float32 or bfloat16");
+  }
+  if (quant == weight_quant::fp8 && !cfg.quantization.fp8()) {
+    throw std::invalid_argument("WEIGHT_QUANT=fp8 needs an FP8 checkpoint (config.json quantization_config "
+                                "with quant_method \"fp8\"); " + model_dir +
+                                " is not one. Use WEIGHT_QUANT=int8 to quantize it at load time");
+  }
+}
+
+}  // namespace
+
 text_engine::text_engine(const std::string& model_dir, const engine_options& options)
     : impl_(std::make_unique<impl>()) {
   if (options.max_context <= 0 || options.kv_chunk <= 0 || options.max_sequences <= 0 ||
@@ -58,12 +83,14 @@ text_engine::text_engine(const std::string& model_dir, const engine_options& opt
   m.tensor_options = at::TensorOptions()
                          .device(parse_device(options.device))
                          .dtype(parse_compute_dtype(options.dtype));
+  const weight_quant quant = parse_weight_quant(options.weight_quant);
   m.cfg = load_model_config(model_dir);
+  check_weight_quant(quant, m.tensor_options, m.cfg, model_dir);
   m.gen = load_generation_config(model_dir, m.cfg.text.eos_token_id);
   const checkpoint ckpt(model_dir);
   tensor_claims claims(ckpt);
   m.decoder = std::make_unique<text_decoder>(
-      load_text_weights(ckpt, m.cfg.text, m.tensor_options, claims), m.cfg.text,
+      load_text_weights(ckpt, m.cfg, m.tensor_options, quant, claims), m.cfg.text,
       compute_mode{options.batch_invariant});
 }
 

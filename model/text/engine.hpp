@@ -30,6 +30,9 @@ struct engine_options {
   bool batch_invariant = false;
   // Prefix cache bound in bytes (model/text/prefix_store.hpp); 0 = off.
   int64_t prefix_cache_bytes = 0;
+  // WEIGHT_QUANT (model/text/weight_quant.hpp): none | int8 | fp8. int8/fp8 need the CPU and a
+  // float32 or bfloat16 dtype; fp8 needs an FP8 checkpoint.
+  std::string weight_quant = "none";
 };
 
 // What the prefix cache holds and has done (for /metrics).

@@ -6,6 +6,7 @@
 
 #include "model/text/kernels/cpu_attention.hpp"
 #include "model/text/kv_cache.hpp"
+#include "model/text/linear_layer.hpp"
 #include "model/text/torch_util.hpp"
 
 namespace vlserve::model {
@@ -57,9 +58,9 @@ at::Tensor self_attention(const attention_weights& w, const text_config& cfg, co
                           int64_t layer, compute_mode mode) {
   const int64_t rows = x.size(0), dim = cfg.head_dim;
   const int64_t heads = cfg.num_attention_heads, kv_heads = cfg.num_key_value_heads;
-  at::Tensor q = dense(x, w.q_proj.weight, w.q_proj.bias, mode).view({rows, heads, dim});
-  at::Tensor k = dense(x, w.k_proj.weight, w.k_proj.bias, mode).view({rows, kv_heads, dim});
-  const at::Tensor v = dense(x, w.v_proj.weight, w.v_proj.bias, mode).view({rows, kv_heads, dim});
+  at::Tensor q = apply_linear(x, w.q_proj, mode).view({rows, heads, dim});
+  at::Tensor k = apply_linear(x, w.k_proj, mode).view({rows, kv_heads, dim});
+  const at::Tensor v = apply_linear(x, w.v_proj, mode).view({rows, kv_heads, dim});
   q = apply_rope(rms_norm(q, w.q_norm, cfg.rms_norm_eps), rope);
   k = apply_rope(rms_norm(k, w.k_norm, cfg.rms_norm_eps), rope);
 
@@ -71,7 +72,7 @@ at::Tensor self_attention(const attention_weights& w, const text_config& cfg, co
                               v.narrow(0, s.offset, s.length), *s.cache, layer, scale, mode));
   }
   const at::Tensor merged = outs.size() == 1 ? outs[0] : at::cat(outs, 0);
-  return dense(merged, w.o_proj.weight, w.o_proj.bias, mode);
+  return apply_linear(merged, w.o_proj, mode);
 }
 
 }  // namespace vlserve::model

@@ -1,5 +1,6 @@
 #include "model/text/text_decoder.hpp"
 
+#include "model/text/linear_layer.hpp"
 #include "model/text/text_attention.hpp"
 #include "model/text/torch_util.hpp"
 
@@ -7,8 +8,8 @@ namespace vlserve::model {
 namespace {
 
 at::Tensor swiglu_mlp(const mlp_weights& w, const at::Tensor& x, compute_mode mode) {
-  const at::Tensor gate = at::silu(dense(x, w.gate_proj.weight, {}, mode));
-  return dense(gate * dense(x, w.up_proj.weight, {}, mode), w.down_proj.weight, {}, mode);
+  const at::Tensor gate = at::silu(apply_linear(x, w.gate_proj, mode));
+  return apply_linear(gate * apply_linear(x, w.up_proj, mode), w.down_proj, mode);
 }
 
 }  // namespace
@@ -42,7 +43,7 @@ at::Tensor text_decoder::forward(at::Tensor hidden, const at::Tensor& positions,
 
 at::Tensor text_decoder::logits(const at::Tensor& hidden_rows) const {
   const at::Tensor normed = rms_norm(hidden_rows, weights_.norm, cfg_.rms_norm_eps);
-  return dense(normed, weights_.lm_head, {}, mode_).to(at::kFloat);
+  return apply_linear(normed, weights_.lm_head, mode_).to(at::kFloat);
 }
 
 }  // namespace vlserve::model

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "model/checkpoint/checkpoint_error.hpp"
+#include "model/text/fp8_weights.hpp"
 #include "model/text/torch_util.hpp"
 
 namespace vlserve::model {
@@ -11,14 +12,27 @@ namespace {
 struct loader {
   tensor_claims& claims;
   const at::TensorOptions& options;
+  const quantization_config& quantization;
+  weight_quant quant;
 
   at::Tensor tensor(const std::string& name, std::vector<int64_t> shape) {
     return tensor_from_view(claims.take(name, shape), options);
   }
 
+  // A weight matrix, dequantized first when the checkpoint stores it as FP8.
+  at::Tensor matrix(const std::string& name, std::vector<int64_t> shape) {
+    return take_weight(claims, name, shape, quantization, options);
+  }
+
   linear_weights linear(const std::string& prefix, int64_t out, int64_t in, bool bias) {
     linear_weights w;
-    w.weight = tensor(prefix + ".weight", {out, in});
+    if (quant == weight_quant::none) {
+      w.weight = matrix(prefix + ".weight", {out, in});
+    } else {
+      // Quantized from float32 (not from the compute dtype) to skip one rounding.
+      w.int8 = kernels::quantize_int8(take_weight(claims, prefix + ".weight", {out, in}, quantization,
+                                                  at::TensorOptions().dtype(at::kFloat)));
+    }
     if (bias) w.bias = tensor(prefix + ".bias", {out});
     return w;
   }
@@ -26,9 +40,11 @@ struct loader {
 
 }  // namespace
 
-text_weights load_text_weights(const checkpoint& ckpt, const text_config& cfg,
-                               const at::TensorOptions& options, tensor_claims& claims) {
-  loader ld{claims, options};
+text_weights load_text_weights(const checkpoint& ckpt, const model_config& model_cfg,
+                               const at::TensorOptions& options, weight_quant quant,
+                               tensor_claims& claims) {
+  const text_config& cfg = model_cfg.text;
+  loader ld{claims, options, model_cfg.quantization, quant};
   const std::string p = k_text_prefix;
   const int64_t hidden = cfg.hidden_size;
   const int64_t q_width = cfg.num_attention_heads * cfg.head_dim;
@@ -36,7 +52,7 @@ text_weights load_text_weights(const checkpoint& ckpt, const text_config& cfg,
   const bool bias = cfg.attention_bias;
 
   text_weights w;
-  w.embed_tokens = ld.tensor(p + "embed_tokens.weight", {cfg.vocab_size, hidden});
+  w.embed_tokens = ld.matrix(p + "embed_tokens.weight", {cfg.vocab_size, hidden});
   w.layers.reserve(size_t(cfg.num_hidden_layers));
   for (int64_t i = 0; i < cfg.num_hidden_layers; ++i) {
     const std::string lp = p + "layers." + std::to_string(i) + ".";
@@ -59,9 +75,14 @@ text_weights load_text_weights(const checkpoint& ckpt, const text_config& cfg,
   // A stored lm_head wins (spec §2.1); without one the head is the embedding matrix, which is only
   // right when the config says the two are tied.
   if (ckpt.contains("lm_head.weight")) {
-    w.lm_head = ld.tensor("lm_head.weight", {cfg.vocab_size, hidden});
+    w.lm_head = ld.linear("lm_head", cfg.vocab_size, hidden, false);
   } else if (cfg.tie_word_embeddings) {
-    w.lm_head = w.embed_tokens;
+    if (quant == weight_quant::none) {
+      w.lm_head.weight = w.embed_tokens;
+    } else {
+      // A second, int8 copy of the tied matrix for the head; lookups keep the exact rows.
+      w.lm_head.int8 = kernels::quantize_int8(w.embed_tokens);
+    }
   } else {
     throw checkpoint_error("tensor 'lm_head.weight' is missing from checkpoint " + ckpt.source() +
                            " and config.json says tie_word_embeddings = false");

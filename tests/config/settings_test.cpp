@@ -44,6 +44,7 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.max_video_frames, 16);
   EXPECT_EQ(s.device_map, "auto");
   EXPECT_EQ(s.torch_dtype, "auto");
+  EXPECT_EQ(s.weight_quant, "none");
   EXPECT_TRUE(s.persist_sessions);
   EXPECT_EQ(s.sessions_db_path, "data/sessions");
   EXPECT_EQ(s.sessions_ttl_seconds, 86400);
@@ -79,6 +80,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"MAX_VIDEO_FRAMES", "32"},
                                {"DEVICE_MAP", "cuda:1"},
                                {"TORCH_DTYPE", "float32"},
+                               {"WEIGHT_QUANT", "int8"},
                                {"PERSIST_SESSIONS", "0"},
                                {"SESSIONS_DB_PATH", "/tmp/s"},
                                {"SESSIONS_TTL_SECONDS", "60"},
@@ -117,6 +119,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.max_video_frames, 32);
   EXPECT_EQ(s.device_map, "cuda:1");
   EXPECT_EQ(s.torch_dtype, "float32");
+  EXPECT_EQ(s.weight_quant, "int8");
   EXPECT_FALSE(s.persist_sessions);
   EXPECT_EQ(s.sessions_db_path, "/tmp/s");
   EXPECT_EQ(s.sessions_ttl_seconds, 60);
@@ -180,6 +183,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"DEVICE_MAP", "gpu", "auto, cpu, cuda or cuda:N"},
       {"DEVICE_MAP", "cuda:x", "auto, cpu, cuda or cuda:N"},
       {"TORCH_DTYPE", "int8", "one of auto|bfloat16|float16|float32"},
+      {"WEIGHT_QUANT", "int4", "one of none|int8|fp8"},
       {"PERSIST_SESSIONS", "maybe", "1|0"},
       {"SESSIONS_DB_PATH", "", "non-empty"},
       {"SESSIONS_TTL_SECONDS", "0", "integer in 1.."},
@@ -219,7 +223,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 42u);
+  EXPECT_EQ(variables().size(), 43u);
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

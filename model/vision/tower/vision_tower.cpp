@@ -37,7 +37,7 @@ vision_tower::vision_tower(const std::string& model_dir, const tower_options& op
   m.shape = {m.cfg.num_heads, m.cfg.hidden_size / m.cfg.num_heads};
   const checkpoint ckpt(model_dir);
   tensor_claims claims(ckpt);
-  m.weights = load_vision_weights(m.cfg, m.options, claims);
+  m.weights = load_vision_weights(m.cfg, m.options, claims, full.quantization);
 }
 
 vision_tower::~vision_tower() = default;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "model/text/fp8_weights.hpp"
 #include "model/text/torch_util.hpp"
 
 namespace vlserve::model::vision {
@@ -10,12 +11,15 @@ namespace {
 struct loader {
   tensor_claims& claims;
   const at::TensorOptions& options;
+  const quantization_config& quantization;
 
   at::Tensor tensor(const std::string& name, std::vector<int64_t> shape) {
     return tensor_from_view(claims.take(name, shape), options);
   }
   affine_weights linear(const std::string& prefix, int64_t out, int64_t in) {
-    return {tensor(prefix + ".weight", {out, in}), tensor(prefix + ".bias", {out})};
+    // An FP8 checkpoint may store the tower's projections as FP8 too: dequantized here.
+    return {take_weight(claims, prefix + ".weight", {out, in}, quantization, options),
+            tensor(prefix + ".bias", {out})};
   }
   affine_weights norm(const std::string& prefix, int64_t dim) {
     return {tensor(prefix + ".weight", {dim}), tensor(prefix + ".bias", {dim})};
@@ -29,8 +33,8 @@ struct loader {
 }  // namespace
 
 vision_weights load_vision_weights(const vision_config& cfg, const at::TensorOptions& options,
-                                   tensor_claims& claims) {
-  loader ld{claims, options};
+                                   tensor_claims& claims, const quantization_config& quantization) {
+  loader ld{claims, options, quantization};
   const std::string p = k_vision_prefix;
   const int64_t hidden = cfg.hidden_size;
   const int64_t merged = hidden * cfg.spatial_merge_size * cfg.spatial_merge_size;

@@ -38,8 +38,9 @@ struct vision_weights {
 inline constexpr char k_vision_prefix[] = "model.visual.";
 
 // Loads and shape-checks every tower tensor (converted to `options`), marks them in `claims`, and
-// fails on missing, mis-shaped or unexpected tensors under model.visual.
+// fails on missing, mis-shaped or unexpected tensors under model.visual. FP8 linear weights of
+// an FP8 checkpoint (`quantization`) are dequantized to `options`.
 vision_weights load_vision_weights(const vision_config& cfg, const at::TensorOptions& options,
-                                   tensor_claims& claims);
+                                   tensor_claims& claims, const quantization_config& quantization = {});
 
 }  // namespace vlserve::model::vision

@@ -1,0 +1,41 @@
+// libtorch face of the int8 GEMV: linear layers whose weights were quantized at load time
+// (WEIGHT_QUANT=int8, or an FP8 checkpoint under WEIGHT_QUANT=fp8). Decode steps run the 8-bit
+// kernel (1 byte per weight); prompt chunks of k_widen_min_rows+ rows dequantize the weight into a
+// float32 scratch and use the BLAS GEMM, as widened_linear does for bf16. Model-internal (ATen).
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include "model/text/kernels/int8_gemv.hpp"
+
+namespace vlserve::model::kernels {
+
+// A linear layer's weight [out, in] as int8 values and float scales, per (row, group of 128).
+struct int8_weight {
+  at::Tensor values;  // int8 [out, q8_padded_depth(in)], zeros past `in`
+  at::Tensor scales;  // float32 [out, q8_padded_depth(in) / k_q8_group]
+  int64_t in_features = 0;
+
+  bool defined() const { return values.defined(); }
+  int64_t out_features() const { return values.size(0); }
+  int64_t nbytes() const { return values.nbytes() + scales.nbytes(); }
+};
+
+// Quantizes a [out, in] float32/bf16/f16 CPU weight (rows split over threads).
+int8_weight quantize_int8(const at::Tensor& weight);
+// Ŵ = values * scales as a [out, in] tensor of `dtype`.
+at::Tensor dequantize_int8(const int8_weight& w, at::ScalarType dtype);
+
+// The ISA int8_linear uses on this machine: q8_best_isa(). Read once per process.
+q8_isa int8_linear_isa();
+
+// x [M, in] (float32/bf16, CPU) · Ŵᵀ (+ bias [out]) in x's dtype. `batch_invariant` keeps every
+// row on the kernel (a row's result then depends only on that row). Throws std::invalid_argument
+// on mismatched shapes.
+at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tensor& bias,
+                       bool batch_invariant);
+// The kernel path for any number of rows (groups of 8), on `isa`; tests pass each supported one.
+at::Tensor int8_linear_kernel(const at::Tensor& x, const int8_weight& w, const at::Tensor& bias,
+                              q8_isa isa);
+
+}  // namespace vlserve::model::kernels
