@@ -46,19 +46,27 @@ std::string turn2() {
          R"({"role":"user","content":"And on Mondays?"}])";
 }
 
-// The store's bytes once /metrics has settled: the worker updates the figures after the step that
-// answered the request, so a client can read them a moment before. Settled = bytes equal the rows
-// held (2048 bytes per float32 row of the fixture model) twice in a row.
-double settled_cache_bytes(uint16_t port) {
-  double bytes = -1;
-  for (int i = 0; i < 200; ++i) {
-    bytes = metric(port, "vlserve_prefix_cache_bytes");
-    if (bytes == metric(port, "vlserve_prefix_cache_tokens") * 2048 &&
-        bytes == metric(port, "vlserve_prefix_cache_bytes"))
-      return bytes;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+// The store's figures once /metrics has settled: the worker updates them after the step that
+// answered the request, and keeps a finished history when it releases the sequence, which can be
+// a step later. Settled = bytes equal the rows held (2048 bytes per float32 row of the fixture
+// model) and neither moved for 300 ms. Returns {bytes, rows}.
+std::pair<double, double> settled_cache(uint16_t port) {
+  std::pair<double, double> last{-1, -1};
+  auto stable_since = std::chrono::steady_clock::now();
+  const auto deadline = stable_since + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::pair<double, double> now{metric(port, "vlserve_prefix_cache_bytes"),
+                                        metric(port, "vlserve_prefix_cache_tokens")};
+    if (now != last) {
+      last = now;
+      stable_since = std::chrono::steady_clock::now();
+    } else if (now.first == now.second * 2048 &&
+               std::chrono::steady_clock::now() - stable_since > std::chrono::milliseconds(300)) {
+      return now;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return bytes;
+  return last;
 }
 
 }  // namespace
@@ -77,8 +85,7 @@ TEST(PrefixCache, RepeatedPromptsAndNextTurnsReuseTheHistory) {
   EXPECT_GT(metric(server.port(), "vlserve_prefix_cache_bytes"), 0);
   // Blocks of 32 rows or fewer; a float32 row of the fixture model is 4 layers x (K, V) x 2 heads x
   // 32 dims x 4 bytes, and the bytes are exactly the rows held.
-  const double bytes = settled_cache_bytes(server.port());
-  const double tokens = metric(server.port(), "vlserve_prefix_cache_tokens");
+  const auto [bytes, tokens] = settled_cache(server.port());
   EXPECT_GE(metric(server.port(), "vlserve_prefix_cache_entries"), tokens / 32);
   EXPECT_EQ(bytes, tokens * 2048);
   EXPECT_EQ(metric(server.port(), "vlserve_prefix_cache_pinned_blocks"), 0);
@@ -94,12 +101,12 @@ TEST(PrefixCache, TwoChatsOverOneSystemPromptHoldItOnce) {
   };
   const usage a = completion_usage(server.port(), chat("When can I visit?"));
   ASSERT_GT(a.prompt_tokens, 300);
-  const double one = settled_cache_bytes(server.port());
+  const double one = settled_cache(server.port()).first;
   const usage b = completion_usage(server.port(), chat("Is there a cafe?"));
   EXPECT_GT(b.cached_tokens, a.prompt_tokens - 20) << "the second chat starts from the first one's system prompt";
-  const double both = settled_cache_bytes(server.port());
+  const auto [both, rows] = settled_cache(server.port());
   EXPECT_LT(both, 1.25 * one) << "the system prompt is held once";
-  EXPECT_EQ(both, metric(server.port(), "vlserve_prefix_cache_tokens") * 2048);
+  EXPECT_EQ(both, rows * 2048);
 }
 
 TEST(PrefixCache, ZeroBytesTurnsItOff) {
