@@ -323,7 +323,9 @@ test('stop button cancels the answer', async () => {
 
 test('reload during an answer: the conversation is in the sidebar and the answer re-attaches', async () => {
   const { page, context, errors } = await freshPage();
-  await configure(page, { temperature: 0.7, maxTokens: 400, thinkingBudget: 50 });
+  // Long enough that the answer is still running when the reloaded page comes back, on a loaded
+  // CI machine too (400 tokens once finished during the reload, and nothing was left to re-attach).
+  await configure(page, { temperature: 0.7, maxTokens: 1500, thinkingBudget: 50 });
   await sendMessage(page, 'Survive a reload');
   await streamingPast(page, 10);
   const sid = await page.locator('article.assistant').last().getAttribute('data-session-id');
