@@ -21,13 +21,6 @@ using namespace vlserve::testing;
 
 namespace {
 
-rapidjson::Document parse_object(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("not a JSON object: " + text);
-  return d;
-}
-
 std::string sampled_request(int n, int max_tokens, const std::string& session_id, bool stream) {
   auto body = with_field(fixture_request("text_single"), "max_tokens", std::to_string(max_tokens));
   body = with_field(body, "temperature", "1");

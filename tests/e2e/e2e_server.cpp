@@ -16,13 +16,6 @@
 namespace vlserve::testing {
 namespace {
 
-rapidjson::Document parse(const std::string& text, const std::string& what) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error(what + " is not a JSON object: " + text);
-  return d;
-}
-
 std::string serialise(const rapidjson::Value& v) {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
@@ -71,6 +64,13 @@ void e2e_server::kill_hard() {
   if (!process_->wait_for_exit(5000)) throw std::runtime_error("vlserve survived SIGKILL for 5 s");
 }
 
+rapidjson::Document parse_object(const std::string& text, const std::string& what) {
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error(what + " is not a JSON object: " + text);
+  return d;
+}
+
 std::string fresh_dir(const std::string& name) {
   const auto dir = std::filesystem::path(::testing::TempDir()) / name;
   std::filesystem::remove_all(dir);
@@ -88,21 +88,21 @@ std::string read_text(const std::string& path) {
 
 std::string fixture_request(const std::string& case_name) {
   const auto path = fixtures_dir() + "/qwen3vl-tiny/cases/" + case_name + ".json";
-  auto d = parse(read_text(path), path);
+  auto d = parse_object(read_text(path), path);
   if (!d.HasMember("request")) throw std::runtime_error(path + " has no request");
   return serialise(d["request"]);
 }
 
 std::vector<int32_t> fixture_generated_ids(const std::string& case_name) {
   const auto path = fixtures_dir() + "/qwen3vl-tiny/cases/" + case_name + ".json";
-  auto d = parse(read_text(path), path);
+  auto d = parse_object(read_text(path), path);
   std::vector<int32_t> ids;
   for (const auto& v : d["generated_ids"].GetArray()) ids.push_back(v.GetInt());
   return ids;
 }
 
 std::string with_field(const std::string& body, const std::string& key, const std::string& json_value) {
-  auto d = parse(body, "request body");
+  auto d = parse_object(body, "request body");
   rapidjson::Document v(&d.GetAllocator());
   v.Parse(json_value.c_str());
   if (v.HasParseError()) throw std::runtime_error("bad JSON value for " + key + ": " + json_value);
@@ -123,17 +123,17 @@ double metric(uint16_t port, const std::string& name) {
 std::string session_state(uint16_t port, const std::string& id) {
   const auto r = http_request(port, "GET", "/v1/sessions/" + id);
   if (r.status != 200) return std::to_string(r.status);
-  return parse(r.body, "session")["state"].GetString();
+  return parse_object(r.body, "session")["state"].GetString();
 }
 
 int64_t session_event_count(uint16_t port, const std::string& id) {
   const auto r = http_request(port, "GET", "/v1/sessions/" + id);
   if (r.status != 200) throw std::runtime_error("GET /v1/sessions/" + id + " → " + std::to_string(r.status));
-  return parse(r.body, "session")["event_count"].GetInt64();
+  return parse_object(r.body, "session")["event_count"].GetInt64();
 }
 
 chunk_view view_chunk(const std::string& data) {
-  auto d = parse(data, "chunk");
+  auto d = parse_object(data, "chunk");
   chunk_view v;
   if (d.HasMember("usage") && d["usage"].IsObject()) {
     const auto& u = d["usage"];

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/json.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/sse_stream.hpp"
 
@@ -31,6 +32,8 @@ class e2e_server {
   std::unique_ptr<child_process> process_;
 };
 
+// `text` parsed as a JSON object; throws naming `what` when it is not one.
+rapidjson::Document parse_object(const std::string& text, const std::string& what = "response");
 // A fresh empty directory under the gtest temp dir.
 std::string fresh_dir(const std::string& name);
 // The text file at `path` (throws when unreadable).

@@ -15,13 +15,6 @@ using namespace vlserve::testing;
 
 namespace {
 
-rapidjson::Document parse_object(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("not a JSON object: " + text);
-  return d;
-}
-
 // `vlserve generate` prints one JSON object on stdout (the child's log holds stdout and stderr).
 rapidjson::Document run_generate(const std::string& request_path) {
   child_process gen(vlserve_binary(),

@@ -22,13 +22,6 @@ using namespace vlserve::testing;
 
 namespace {
 
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("not a JSON object: " + text);
-  return d;
-}
-
 std::string ask(const std::string& body) {
   return R"({"messages":[{"role":"user","content":"Describe a pet."}],)" + body + "}";
 }
@@ -46,7 +39,7 @@ class StructuredOutput : public ::testing::Test {
   static rapidjson::Document complete(const std::string& body) {
     const auto r = http_request(server_->port(), "POST", "/v1/chat/completions", body, {}, 60000);
     if (r.status != 200) throw std::runtime_error(std::to_string(r.status) + ": " + r.body);
-    return parse(r.body);
+    return parse_object(r.body);
   }
   // Runs `make_body(i)` for i in [0, n) on 8 client threads; `check(i, reply)` on each reply.
   template <class Make, class Check>
@@ -227,7 +220,7 @@ TEST_F(StructuredOutput, WhatCannotBeHonouredIsA400NamingTheParam) {
   for (const auto& [field, param] : cases) {
     const auto r = http_request(server_->port(), "POST", "/v1/chat/completions", ask(field));
     EXPECT_EQ(r.status, 400) << field << " → " << r.body;
-    const auto d = parse(r.body);
+    const auto d = parse_object(r.body);
     ASSERT_TRUE(d["error"]["param"].IsString()) << r.body;
     EXPECT_EQ(std::string(d["error"]["param"].GetString()), param) << r.body;
   }
@@ -248,7 +241,7 @@ TEST_F(StructuredOutput, TheOpenAiClientGetsSchemaAnswersAndForcedToolCalls) {
                               dir + "/schema.json", dir + "/out.json"},
                        {}, dir + "/node.log");
   ASSERT_EQ(client.wait_for_exit(120000), 0) << client.log();
-  const auto got = parse(read_text(dir + "/out.json"));
+  const auto got = parse_object(read_text(dir + "/out.json"));
   for (const char* mode : {"schema", "schema_stream"}) {
     SCOPED_TRACE(mode);
     EXPECT_STREQ(got[mode]["finish_reason"].GetString(), "stop");
