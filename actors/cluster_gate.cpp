@@ -94,8 +94,9 @@ cluster_gate_actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_confi
           pending[node] = {nonce, now};
           return nonce;
         },
-        [=](vl_hello_atom, const std::string& proof) -> caf::result<model_worker_actor> {
+        [=](vl_hello_atom, const gate_hello& hello) -> caf::result<gate_welcome> {
           const auto node = sender_node(self);
+          const std::string& proof = hello.proof;
           auto& pending = self->state.pending;
           const auto it = node ? pending.find(node) : pending.end();
           if (it == pending.end() || clock_type::now() - it->second.issued > kChallengeLifetime) {
@@ -108,25 +109,77 @@ cluster_gate_actor spawn_cluster_gate(caf::actor_system& sys, cluster_gate_confi
             spdlog::warn("cluster: refused peer node {}: wrong CLUSTER_SECRET", caf::to_string(node));
             return caf::make_error(caf::sec::runtime_error, "wrong cluster secret");
           }
-          self->state.cfg.members->admit(node);
-          spdlog::info("cluster: peer node {} passed the gate", caf::to_string(node));
-          return self->state.cfg.worker;
+          if (hello.nonce_for_gate.size() != 64 || !hello.worker || !hello.registry)
+            return caf::make_error(caf::sec::runtime_error, "a hello needs a 32-byte nonce, a worker and a registry");
+          // Symmetric nodes: the joiner's worker takes this node's jobs too, once it serves the
+          // same model. The answer waits for this node's fingerprint.
+          auto rp = self->make_response_promise<gate_welcome>();
+          const auto& cfg = self->state.cfg;
+          self->request(cfg.worker, std::chrono::seconds(5), vl_fingerprint_atom::value)
+              .then(
+                  [=](const std::string& mine) mutable {
+                    if (mine.empty() || mine != hello.fingerprint) {
+                      spdlog::warn("cluster: refused peer node {}: {}", caf::to_string(node),
+                                   mine.empty() ? "this node's model is still loading" : "it serves a different model");
+                      rp.deliver(caf::make_error(caf::sec::runtime_error,
+                                                 mine.empty() ? "still loading" : "different model"));
+                      return;
+                    }
+                    const auto& c = self->state.cfg;
+                    c.members->admit(node);
+                    spdlog::info("cluster: peer node {} passed the gate", caf::to_string(node));
+                    if (c.registry) self->send(c.registry, vl_peer_atom::value, hello.worker, hello.registry);
+                    gate_welcome welcome{cluster_proof(c.secret, hello.nonce_for_gate, self->node()), c.worker,
+                                         c.registry, {}};
+                    if (!c.membership) {
+                      rp.deliver(std::move(welcome));
+                      return;
+                    }
+                    if (!hello.advertised.empty()) self->send(c.membership, vl_peer_atom::value, hello.advertised);
+                    self->request(c.membership, std::chrono::seconds(5), vl_lookup_atom::value)
+                        .then(
+                            [=](const std::vector<std::string>& members) mutable {
+                              auto w = welcome;
+                              w.members = members;
+                              rp.deliver(std::move(w));
+                            },
+                            [=](const caf::error&) mutable { rp.deliver(welcome); });
+                  },
+                  [=](const caf::error& e) mutable { rp.deliver(e); });
+          return rp;
         },
     };
   });
 }
 
-model_worker_actor pass_cluster_gate(caf::actor_system& sys, const cluster_gate_actor& gate,
-                                     const std::string& secret, std::string& why) {
+std::optional<gate_welcome> pass_cluster_gate(caf::actor_system& sys, const cluster_gate_actor& gate,
+                                              const std::string& secret, gate_hello hello, std::string& why) {
   caf::scoped_actor self{sys};
-  model_worker_actor worker;
   std::string nonce;
   self->request(gate, std::chrono::seconds(5), vl_challenge_atom::value)
       .receive([&](const std::string& n) { nonce = n; }, [&](const caf::error& e) { why = sys.render(e); });
-  if (nonce.empty()) return {};
-  self->request(gate, std::chrono::seconds(5), vl_hello_atom::value, cluster_proof(secret, nonce, sys.node()))
-      .receive([&](const model_worker_actor& w) { worker = w; }, [&](const caf::error& e) { why = sys.render(e); });
-  return worker;
+  if (nonce.empty()) return std::nullopt;
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    why = "no randomness";
+    return std::nullopt;
+  }
+  hello.proof = cluster_proof(secret, nonce, sys.node());
+  hello.nonce_for_gate = hex(bytes, sizeof bytes);
+  const std::string expected = cluster_proof(secret, hello.nonce_for_gate, gate.node());
+  std::optional<gate_welcome> out;
+  self->request(gate, std::chrono::seconds(10), vl_hello_atom::value, hello)
+      .receive(
+          [&](const gate_welcome& w) {
+            // The gate's node must know the secret too, or this node would send it jobs and sessions.
+            if (w.proof.size() == expected.size() && CRYPTO_memcmp(w.proof.data(), expected.data(), expected.size()) == 0 &&
+                w.worker && w.registry)
+              out = w;
+            else
+              why = "the peer could not prove the cluster secret";
+          },
+          [&](const caf::error& e) { why = sys.render(e); });
+  return out;
 }
 
 }  // namespace vlserve::actors

@@ -17,6 +17,7 @@ struct connector_state {
   model_worker_actor worker;  // the peer's worker while it is part of the cluster
   bool refused = false;  // already reported as serving a different model
   bool retry_armed = false;
+  bool reported = false;  // the last refusal is logged once, not every retry
 };
 
 using connector_ptr = peer_connector_actor::stateful_pointer<connector_state>;
@@ -25,11 +26,6 @@ void arm_retry(connector_ptr self) {
   if (self->state.retry_armed) return;
   self->state.retry_armed = true;
   self->delayed_send(self, self->state.cfg.retry, vl_connect_atom::value);
-}
-
-// Each peer has its own connector, so each adds or removes its one peer from the shared gauge.
-void count_peer(connector_ptr self, int64_t delta) {
-  if (self->state.cfg.metrics) self->state.cfg.metrics->cluster_peers += delta;
 }
 
 // The model fingerprint `worker` reports, or "" when it has no model yet or does not answer.
@@ -52,17 +48,30 @@ void try_connect(connector_ptr self) {
     spdlog::debug("cluster: peer {} not reachable yet: {}", peer, self->system().render(gate.error()));
     return arm_retry(self);
   }
+  if (gate->node() == self->node()) {
+    spdlog::info("cluster: {} is this node's own address; not joining it", peer);
+    return self->quit();
+  }
+  const std::string mine = fingerprint_of(self, st.cfg.local_worker);
+  if (mine.empty()) return arm_retry(self);  // this node's model is still loading
   std::string why;
-  const model_worker_actor found = pass_cluster_gate(self->system(), *gate, st.cfg.secret, why);
-  if (!found) {
-    spdlog::error("cluster: peer {} did not let this node in ({}); check that both use the same CLUSTER_SECRET",
-                  peer, why);
+  const auto welcome = pass_cluster_gate(self->system(), *gate, st.cfg.secret,
+                                         {"", "", mine, st.cfg.advertised, st.cfg.local_worker, st.cfg.registry}, why);
+  if (!welcome) {
+    if (st.reported) return arm_retry(self);
+    if (why.find("different model") != std::string::npos)
+      spdlog::error("cluster: peer {} serves a different model (this node {}); not using it", peer, mine);
+    else
+      spdlog::error("cluster: peer {} did not let this node in ({}); check that both use the same CLUSTER_SECRET",
+                    peer, why);
+    st.reported = true;
     return arm_retry(self);
   }
-  const model_worker_actor* worker = &found;
-  const std::string mine = fingerprint_of(self, st.cfg.local_worker);
+  st.reported = false;
+  if (st.cfg.members) st.cfg.members->admit(gate->node());
+  const model_worker_actor* worker = &welcome->worker;
   const std::string theirs = fingerprint_of(self, *worker);
-  if (mine.empty() || theirs.empty()) return arm_retry(self);  // a model still loading
+  if (theirs.empty()) return arm_retry(self);  // its model is still loading
   if (mine != theirs) {
     if (!st.refused)
       spdlog::error("cluster: peer {} serves a different model (fingerprint {}, this node {}); not using it",
@@ -74,8 +83,10 @@ void try_connect(connector_ptr self) {
   spdlog::info("cluster: connected to peer {} (model {})", peer, mine);
   self->monitor(*worker);
   st.worker = *worker;
-  count_peer(self, +1);
-  self->send(st.cfg.registry, vl_peer_atom::value, *worker);
+  self->send(st.cfg.registry, vl_peer_atom::value, *worker, welcome->registry);
+  // Membership spreads: the nodes the peer knows are joined too (the membership skips known ones).
+  if (st.cfg.membership)
+    for (const auto& address : welcome->members) self->send(st.cfg.membership, vl_connect_atom::value, address);
 }
 
 peer_connector_actor::behavior_type connector_behavior(connector_ptr self, peer_connector_config cfg) {
@@ -85,7 +96,6 @@ peer_connector_actor::behavior_type connector_behavior(connector_ptr self, peer_
     if (!st.worker || st.worker.address() != dm.source) return;
     spdlog::warn("cluster: lost peer {}; reconnecting", st.cfg.peer);
     st.worker = nullptr;
-    count_peer(self, -1);
     arm_retry(self);
   });
   self->send(self, vl_connect_atom::value);

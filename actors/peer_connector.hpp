@@ -1,25 +1,33 @@
-// Joins this node to one model worker of its CLUSTER_PEERS through CAF's own networking (the io
-// middleman; the runtime spawns one connector per peer): connects to the peer's published worker,
-// checks that it serves the same model (model fingerprints equal; a mismatch is logged and the
-// peer left out), hands it to the registry, and retries every few seconds while the peer is
-// unreachable, still loading, different, or after it went away. Detached: connecting blocks.
+// Joins this node to one other node of the cluster through CAF's own networking (the io middleman;
+// the membership spawns one connector per known address): connects to the peer's published
+// cluster gate, passes it (both sides prove CLUSTER_SECRET), checks that the peer serves the same
+// model (fingerprints equal; a mismatch is logged and the peer left out), hands the peer's worker
+// and registry to the registry, tells the membership the addresses the peer knows, and retries
+// every few seconds while the peer is unreachable, still loading, different, or after it went
+// away. Detached: connecting blocks.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
-#include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 
 namespace vlserve::actors {
 
+class cluster_members;
+
 struct peer_connector_config {
-  std::string peer;                // host:port, one entry of CLUSTER_PEERS
-  registry_actor registry;         // gets (vl_peer_atom, worker) when the peer joins
+  std::string peer;                // host:port of the peer's cluster gate
+  registry_actor registry;         // gets (vl_peer_atom, worker, registry) when the peer joins
   model_worker_actor local_worker; // its model fingerprint must match the peer's
-  service_metrics* metrics = nullptr;  // cluster_peers gauge (+1/-1); must outlive the system
   std::chrono::milliseconds retry{2000};
   std::string secret;              // CLUSTER_SECRET, proven to the peer's cluster gate
+  std::string advertised;          // CLUSTER_ADVERTISE: told to the peer, which tells later joiners
+  cluster_membership_actor membership;  // gets the addresses the peer knows (may be null)
+  // The peer's node joins it once its gate proved the secret back: its sessions may then use
+  // this node's worker and ask this node's registry, as if it had passed this node's gate.
+  std::shared_ptr<cluster_members> members;
 };
 
 // Its interface is `peer_connector_actor` (actors/protocol.hpp).

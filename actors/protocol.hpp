@@ -87,8 +87,32 @@ using watchdog_actor = caf::typed_actor<
     // its own timer (id, epoch): cancel if still nobody is attached
     caf::reacts_to<vl_expire_atom, std::string, uint64_t>>;
 
+// A client's stream of a session owned by another node (actors/session_relay.cpp): lives on
+// the client's node, fed by the owner's session through a relay sink there.
+using session_relay_actor = caf::typed_actor<
+    // the sink's attach(): the session's info, before the first event
+    caf::reacts_to<vl_subscribe_atom, session_info>,
+    // the sink's deliver()
+    caf::reacts_to<vl_event_atom, stream_event>,
+    // the sink's keep_alive()
+    caf::reacts_to<vl_keepalive_atom>,
+    // the sink's close(why as failure's number, message): the last message
+    caf::reacts_to<vl_done_atom, uint8_t, std::string>>;
+
+// The face a registry shows other nodes of the cluster: questions about sessions this node owns.
+// Only nodes that passed the cluster gate are answered.
+using registry_peer_actor = caf::typed_actor<
+    // does this node own the session (live or stored)?
+    caf::replies_to<vl_lookup_atom, std::string>::with<bool>,
+    // attach a peer's relay to a session this node owns (id, relay, from)
+    caf::reacts_to<vl_subscribe_atom, std::string, session_relay_actor, uint64_t>,
+    // cancel a session this node owns; its state after the cancel
+    caf::replies_to<vl_cancel_atom, std::string>::with<session_info>,
+    // state and counts of a session this node owns
+    caf::replies_to<vl_info_atom, std::string>::with<session_info>>;
+
 // The session registry (actors/registry.cpp): ids to sessions, creation, reload from the store.
-using registry_actor = caf::typed_actor<
+using registry_actor = registry_peer_actor::extend<
     // a new session; the sink gets its events, or 409/503/429 as a failure
     caf::reacts_to<vl_create_atom, session_info, generation_job, sink_ptr>,
     // attach a client to a session (id, sink, from); unknown ids close the sink
@@ -103,8 +127,9 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<vl_stats_atom>::with<uint64_t>,
     // shutdown: every live session ends `interrupted`; answered once all are stored
     caf::replies_to<vl_interrupt_atom>::with<bool>,
-    // a peer node's model worker joined (from its peer connector)
-    caf::reacts_to<vl_peer_atom, model_worker_actor>,
+    // a peer node joined (from a peer connector, or from the gate it passed): its worker, and
+    // its registry, which answers for the sessions it owns
+    caf::reacts_to<vl_peer_atom, model_worker_actor, registry_peer_actor>,
     // from a session: generation ended, its worker is one session less busy
     caf::reacts_to<vl_done_atom, std::string>>;
 
@@ -113,17 +138,52 @@ using media_prompt_actor_type = caf::typed_actor<
     // build, then hand the session to the registry, or reject the sink with a 400
     caf::reacts_to<vl_build_atom, build_order>>;
 
+// Joins one peer address (actors/peer_connector.cpp).
+using peer_connector_actor = caf::typed_actor<
+    // its own timer: try (again) to join the peer
+    caf::reacts_to<vl_connect_atom>>;
+
+// Who is in the cluster (actors/cluster_membership.cpp): the addresses this node knows, each
+// with a connector; a joiner learns them at the gate and connects to the ones it lacks.
+using cluster_membership_actor = caf::typed_actor<
+    // an address learned (from CLUSTER_PEERS or a gate's answer): connect to it unless known
+    caf::reacts_to<vl_connect_atom, std::string>,
+    // an address a joiner advertised at this node's gate: known, but the joiner keeps the link
+    caf::reacts_to<vl_peer_atom, std::string>,
+    // every address known, this node's own advertised one included
+    caf::replies_to<vl_lookup_atom>::with<std::vector<std::string>>>;
+
+// What a joining node brings to a gate, and what it gets back (actors/cluster_gate.cpp).
+struct gate_hello {
+  std::string proof;          // HMAC over the gate's nonce and the joiner's node id
+  std::string nonce_for_gate; // the gate must prove the secret too, over this
+  std::string fingerprint;    // the joiner's model; a different one is refused
+  std::string advertised;     // host:port others reach the joiner's gate at ("" = none)
+  model_worker_actor worker;  // the joiner's worker and registry, for the gate's node
+  registry_peer_actor registry;
+};
+struct gate_welcome {
+  std::string proof;          // HMAC over nonce_for_gate and the gate's node id
+  model_worker_actor worker;
+  registry_peer_actor registry;
+  std::vector<std::string> members;  // addresses the gate's node knows
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, gate_hello& x) {
+  return f(caf::meta::type_name("gate_hello"), x.proof, x.nonce_for_gate, x.fingerprint, x.advertised, x.worker,
+           x.registry);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, gate_welcome& x) {
+  return f(caf::meta::type_name("gate_welcome"), x.proof, x.worker, x.registry, x.members);
+}
+
 // The cluster port's gate (actors/cluster_gate.cpp).
 using cluster_gate_actor = caf::typed_actor<
     // a fresh nonce for the asking node (one outstanding per node, 30 s)
     caf::replies_to<vl_challenge_atom>::with<std::string>,
-    // the proof for that nonce; answers this node's worker, or an error
-    caf::replies_to<vl_hello_atom, std::string>::with<model_worker_actor>>;
-
-// Joins one CLUSTER_PEERS entry (actors/peer_connector.cpp).
-using peer_connector_actor = caf::typed_actor<
-    // its own timer: try (again) to join the peer
-    caf::reacts_to<vl_connect_atom>>;
+    // the joiner's proof for that nonce and what it brings; answers the welcome, or an error
+    caf::replies_to<vl_hello_atom, gate_hello>::with<gate_welcome>>;
 
 }  // namespace vlserve::actors
 

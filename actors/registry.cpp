@@ -4,13 +4,17 @@
 
 #include <caf/all.hpp>
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "actors/atoms.hpp"
+#include "actors/cluster_gate.hpp"
 #include "actors/prefix_affinity.hpp"
 #include "actors/remote_job.hpp"
 #include "actors/session.hpp"
+#include "actors/session_relay.hpp"
 #include "store/session_id.hpp"
 
 namespace vlserve::actors {
@@ -27,7 +31,21 @@ struct registry_state {
   std::unordered_map<std::string, std::pair<caf::actor_addr, int64_t>> generating;
   std::unordered_map<caf::actor_addr, int64_t> busy;  // worker -> sequences generating
   prefix_affinity affinity;  // long prompts' openings -> the worker whose cache holds them
+  // The cluster's other registries: they answer for the sessions their nodes own.
+  std::vector<registry_peer_actor> peer_registries;
+  // Owners found for ids this node does not hold (a resume sent to the wrong node asks the peers
+  // once, then goes straight to the owner); bounded, oldest out first.
+  std::unordered_map<std::string, registry_peer_actor> owners;
+  std::deque<std::string> owner_order;
+  // This node's clients of sessions owned elsewhere: their sink -> the relay feeding it.
+  std::map<sink_ptr, session_relay_actor> relays;
+  // Peers' clients of sessions owned here: a peer's relay -> the session and the sink feeding it.
+  std::unordered_map<caf::actor_addr, std::pair<std::string, sink_ptr>> relay_sinks;
 };
+
+constexpr size_t kMaxCachedOwners = 4096;
+constexpr size_t kMaxPeerRelays = 4096;  // peers' clients attached to this node's sessions
+constexpr auto kOwnerLookupTimeout = std::chrono::seconds(2);
 
 using registry_ptr = registry_actor::stateful_pointer<registry_state>;
 
@@ -133,6 +151,130 @@ std::string no_session_message(failure why, const std::string& id) {
   return "unknown session '" + store::client_session_id(id) + "'";
 }
 
+// A message that only this process may send (sessions, connectors, the gate, shutdown). A peer
+// holds this registry's handle, and a typed handle limits only what its code compiles.
+bool from_this_node(registry_ptr self) {
+  const auto& sender = self->current_sender();
+  return sender && sender->node() == self->node();
+}
+
+// A question from another node: only from one that passed the cluster gate.
+bool from_member(registry_ptr self) {
+  const auto& sender = self->current_sender();
+  if (!sender) return false;
+  return sender->node() == self->node() || (self->state.cfg.members && self->state.cfg.members->contains(sender->node()));
+}
+
+void remember_owner(registry_ptr self, const std::string& id, const registry_peer_actor& owner) {
+  auto& st = self->state;
+  if (st.owners.emplace(id, owner).second) st.owner_order.push_back(id);
+  while (st.owner_order.size() > kMaxCachedOwners) {
+    st.owners.erase(st.owner_order.front());
+    st.owner_order.pop_front();
+  }
+}
+
+// The peer registry whose node owns `id`, or null. A cached owner first; else every peer is asked
+// at once and the first yes wins. Only for ids this node neither holds nor stores.
+void find_owner(registry_ptr self, const std::string& id, std::function<void(registry_peer_actor)> found) {
+  auto& st = self->state;
+  if (auto it = st.owners.find(id); it != st.owners.end()) return found(it->second);
+  if (st.peer_registries.empty()) return found(registry_peer_actor{});
+  auto left = std::make_shared<size_t>(st.peer_registries.size());
+  auto answered = std::make_shared<bool>(false);
+  for (const auto& peer : st.peer_registries)
+    self->request(peer, kOwnerLookupTimeout, vl_lookup_atom::value, id)
+        .then(
+            [=](bool owns) {
+              --*left;
+              if (*answered) return;
+              if (owns) {
+                *answered = true;
+                remember_owner(self, id, peer);
+                return found(peer);
+              }
+              if (*left == 0) found(registry_peer_actor{});
+            },
+            [=](const caf::error&) {
+              if (--*left == 0 && !*answered) found(registry_peer_actor{});
+            });
+}
+
+void count_peers(registry_ptr self) {
+  if (self->state.cfg.metrics) self->state.cfg.metrics->cluster_peers = int64_t(self->state.peers.size());
+}
+
+// A cluster actor went down: a peer's worker or registry, or a relay on either side.
+bool forget_cluster_actor(registry_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  if (auto r = st.relay_sinks.find(dm.source); r != st.relay_sinks.end()) {
+    // A peer's client left (or its node did): the session stops feeding that relay.
+    if (auto it = st.live.find(r->second.first); it != st.live.end())
+      self->send(it->second, vl_unsubscribe_atom::value, r->second.second);
+    st.relay_sinks.erase(r);
+    return true;
+  }
+  for (auto it = st.relays.begin(); it != st.relays.end(); ++it)
+    if (it->second.address() == dm.source) {
+      st.relays.erase(it);
+      return true;
+    }
+  const auto registries = std::remove_if(st.peer_registries.begin(), st.peer_registries.end(),
+                                         [&](const registry_peer_actor& p) { return p.address() == dm.source; });
+  if (registries != st.peer_registries.end()) {
+    st.peer_registries.erase(registries, st.peer_registries.end());
+    for (auto it = st.owners.begin(); it != st.owners.end();)
+      it = it->second.address() == dm.source ? st.owners.erase(it) : std::next(it);
+    st.owner_order.erase(std::remove_if(st.owner_order.begin(), st.owner_order.end(),
+                                        [&](const std::string& id) { return st.owners.count(id) == 0; }),
+                         st.owner_order.end());
+    return true;
+  }
+  return false;
+}
+
+// Asks the session `id` (live, stored, or owned by a peer) for its info, or cancels it.
+void info_or_cancel(registry_ptr self, const std::string& id, bool cancel, const info_callback& cb) {
+  with_session(self, id, [=](session_actor session, failure why) {
+    const auto timeout = self->state.cfg.store_timeout;
+    if (session) {
+      auto req = cancel ? self->request(session, timeout, vl_cancel_atom::value, std::string("client"))
+                        : self->request(session, timeout, vl_info_atom::value);
+      return req.then([=](const session_info& info) { cb(info, failure::none); },
+                      [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
+    }
+    if (why != failure::unknown_session) return cb(std::nullopt, why);
+    find_owner(self, id, [=](registry_peer_actor owner) {
+      if (!owner) return cb(std::nullopt, failure::unknown_session);
+      auto req = cancel ? self->request(owner, timeout, vl_cancel_atom::value, id)
+                        : self->request(owner, timeout, vl_info_atom::value, id);
+      // The owner forgot it since (expired), or went away: unknown, unless it was only slow.
+      req.then([=](const session_info& info) { cb(info, failure::none); },
+               [=](const caf::error& err) {
+                 cb(std::nullopt, err == caf::sec::request_timeout ? failure::timed_out : failure::unknown_session);
+               });
+    });
+  });
+}
+
+// For a peer: this node's session `id`, its info or its state after a cancel.
+caf::result<session_info> answer_peer(registry_ptr self, const std::string& id, bool cancel) {
+  if (!from_member(self)) return caf::make_error(caf::sec::request_receiver_down);
+  auto rp = self->make_response_promise<session_info>();
+  with_session(self, id, [=](session_actor session, failure) mutable {
+    if (!session) {
+      rp.deliver(caf::make_error(caf::sec::runtime_error, "unknown session"));
+      return;
+    }
+    const auto timeout = self->state.cfg.store_timeout;
+    auto req = cancel ? self->request(session, timeout, vl_cancel_atom::value, std::string("client"))
+                      : self->request(session, timeout, vl_info_atom::value);
+    req.then([rp](const session_info& info) mutable { rp.deliver(info); },
+             [rp](const caf::error& err) mutable { rp.deliver(err); });
+  });
+  return rp;
+}
+
 registry_actor::behavior_type registry_behavior(registry_ptr self, registry_config cfg) {
   self->state.cfg = std::move(cfg);
   // A session that fails must not take the registry (and every other session) with it.
@@ -153,25 +295,37 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
       st.ids.erase(it);
       return;
     }
+    if (forget_cluster_actor(self, dm)) return;
     const auto gone = std::remove_if(st.peers.begin(), st.peers.end(),
                                      [&](const model_worker_actor& p) { return p.address() == dm.source; });
     if (gone != st.peers.end()) {
       st.peers.erase(gone, st.peers.end());
       st.affinity.forget_worker(dm.source);
       st.busy.erase(dm.source);  // its sessions end with an error event and release nothing
+      count_peers(self);
       spdlog::warn("cluster: a peer worker went away ({} left)", st.peers.size());
     }
   });
   return {
-      [=](vl_peer_atom, const model_worker_actor& peer) {
-        // A peer node's worker, connected by the peer connector; dropped again when it goes down.
+      [=](vl_peer_atom, const model_worker_actor& peer, const registry_peer_actor& peer_registry) {
+        // A peer node: joined through its gate by this node's connector, or through this node's
+        // gate by its own. Both may report the same node; dropped again when it goes down.
         auto& st = self->state;
-        if (!peer || std::find(st.peers.begin(), st.peers.end(), peer) != st.peers.end()) return;
+        if (!from_this_node(self) || !peer || peer.node() == self->node()) return;
+        if (peer_registry && std::find(st.peer_registries.begin(), st.peer_registries.end(), peer_registry) ==
+                                 st.peer_registries.end()) {
+          self->monitor(peer_registry);
+          st.peer_registries.push_back(peer_registry);
+        }
+        if (std::find(st.peers.begin(), st.peers.end(), peer) != st.peers.end()) return;
         self->monitor(peer);
         st.peers.push_back(peer);
+        count_peers(self);
         spdlog::info("cluster: peer worker joined ({} now)", st.peers.size());
       },
-      [=](vl_done_atom, const std::string& id) { release(self, id); },
+      [=](vl_done_atom, const std::string& id) {
+        if (from_this_node(self)) release(self, id);
+      },
       [=](vl_create_atom, const session_info& info, generation_job& job, const sink_ptr& sink) {
         auto& st = self->state;
         if (st.live.size() >= st.cfg.max_live_sessions) {
@@ -204,34 +358,56 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
       },
       [=](vl_subscribe_atom, const std::string& id, const sink_ptr& sink, uint64_t from) {
         with_session(self, id, [=](session_actor session, failure why) {
-          if (!session) return sink->close(why, no_session_message(why, id));
-          self->send(session, vl_subscribe_atom::value, sink, from);
+          if (session) return self->send(session, vl_subscribe_atom::value, sink, from);
+          if (why != failure::unknown_session) return sink->close(why, no_session_message(why, id));
+          // Not this node's: its owner may be a peer, whose events a relay carries here.
+          find_owner(self, id, [=](registry_peer_actor owner) {
+            if (!owner) return sink->close(failure::unknown_session, no_session_message(failure::unknown_session, id));
+            auto relay = spawn_session_relay(self->system(), sink, owner);
+            self->monitor(relay);
+            self->state.relays[sink] = relay;
+            self->send(owner, vl_subscribe_atom::value, id, relay, from);
+          });
         });
       },
       [=](vl_unsubscribe_atom, const std::string& id, const sink_ptr& sink) {
         // Only a live session can hold the sink; never reload one from the store for this.
         if (auto it = self->state.live.find(id); it != self->state.live.end())
           self->send(it->second, vl_unsubscribe_atom::value, sink);
+        // A relay from a peer's session: ending it tells the owner, which monitors it.
+        if (auto r = self->state.relays.find(sink); r != self->state.relays.end()) {
+          self->send_exit(r->second, caf::exit_reason::user_shutdown);
+          self->state.relays.erase(r);
+        }
       },
-      [=](vl_cancel_atom, const std::string& id, const info_callback& cb) {
+      [=](vl_cancel_atom, const std::string& id, const info_callback& cb) { info_or_cancel(self, id, true, cb); },
+      [=](vl_info_atom, const std::string& id, const info_callback& cb) { info_or_cancel(self, id, false, cb); },
+      // From peers' registries: questions about sessions this node owns.
+      [=](vl_lookup_atom, const std::string& id) -> caf::result<bool> {
+        if (!from_member(self)) return false;
+        auto rp = self->make_response_promise<bool>();
+        with_session(self, id, [rp](session_actor session, failure) mutable { rp.deliver(bool(session)); });
+        return rp;
+      },
+      [=](vl_subscribe_atom, const std::string& id, const session_relay_actor& relay, uint64_t from) {
+        if (!from_member(self) || !relay || self->state.relay_sinks.size() >= kMaxPeerRelays) {
+          if (relay) self->send(relay, vl_done_atom::value, uint8_t(failure::too_many_sessions), std::string("too many relayed streams"));
+          return;
+        }
         with_session(self, id, [=](session_actor session, failure why) {
-          if (!session) return cb(std::nullopt, why);
-          self->request(session, self->state.cfg.store_timeout, vl_cancel_atom::value, std::string("client"))
-              .then([=](const session_info& info) { cb(info, failure::none); },
-                    [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
+          if (!session) return self->send(relay, vl_done_atom::value, uint8_t(why), no_session_message(why, id));
+          auto sink = make_relay_sink(relay);
+          self->monitor(relay);
+          self->state.relay_sinks[relay.address()] = {id, sink};
+          self->send(session, vl_subscribe_atom::value, sink, from);
         });
       },
-      [=](vl_info_atom, const std::string& id, const info_callback& cb) {
-        with_session(self, id, [=](session_actor session, failure why) {
-          if (!session) return cb(std::nullopt, why);
-          self->request(session, self->state.cfg.store_timeout, vl_info_atom::value)
-              .then([=](const session_info& info) { cb(info, failure::none); },
-                    [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
-        });
-      },
+      [=](vl_cancel_atom, const std::string& id) { return answer_peer(self, id, true); },
+      [=](vl_info_atom, const std::string& id) { return answer_peer(self, id, false); },
       [=](vl_stats_atom) { return uint64_t(self->state.live.size()); },
       [=](vl_interrupt_atom) -> caf::result<bool> {
         // Shutdown: every live session ends `interrupted`; the answer comes once all have stored it.
+        if (!from_this_node(self)) return false;
         auto& st = self->state;
         if (st.live.empty()) return true;
         auto rp = self->make_response_promise<bool>();

@@ -9,9 +9,12 @@
 #include "actors/event_sink.hpp"
 #include "actors/generation_job.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "actors/protocol.hpp"
 
 namespace vlserve::actors {
+
+class cluster_members;
 
 struct registry_config {
   model_worker_actor worker;
@@ -24,6 +27,9 @@ struct registry_config {
   // A worker holding max_batch + max_queued generating sessions takes no more: 429.
   int64_t max_batch = 8;
   int64_t max_queued = 64;
+  // Nodes that passed the cluster gate: the only ones whose questions about sessions are answered.
+  std::shared_ptr<cluster_members> members;
+  service_metrics* metrics = nullptr;  // the cluster_peers gauge; must outlive the system
 
   void validate() const;
 };

@@ -13,11 +13,13 @@
 #include "actors/cluster_gate.hpp"
 #include "actors/media_prompt_actor.hpp"
 #include "actors/model_worker.hpp"
+#include "actors/cluster_membership.hpp"
 #include "actors/peer_connector.hpp"
 #include "actors/remote_job.hpp"
 #include "actors/persister.hpp"
 #include "actors/registry.hpp"
 #include "actors/watchdog.hpp"
+#include "config/cluster_address.hpp"
 #include "config/served_model_name.hpp"
 #include "hub/hub_options.hpp"
 #include "model/device_info.hpp"
@@ -84,6 +86,12 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   // Typed handles that cross: a session's in a remote job, a worker's in the gate's answer.
   impl_->cfg.add_message_type<session_actor>("vl_session_actor");
   impl_->cfg.add_message_type<model_worker_actor>("vl_worker_actor");
+  // Symmetric nodes: the gate's exchange, registries answering for their sessions, relayed streams.
+  impl_->cfg.add_message_type<gate_hello>("vl_gate_hello");
+  impl_->cfg.add_message_type<gate_welcome>("vl_gate_welcome");
+  impl_->cfg.add_message_type<registry_peer_actor>("vl_registry_peer_actor");
+  impl_->cfg.add_message_type<session_relay_actor>("vl_session_relay_actor");
+  impl_->cfg.add_message_type<session_info>("vl_session_info");
   const bool clustered = s.cluster_port > 0 || !s.cluster_peers.empty();
   if (clustered && s.cluster_secret.empty())
     throw std::runtime_error("CLUSTER_PORT and CLUSTER_PEERS need CLUSTER_SECRET, the same on every node "
@@ -106,7 +114,7 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
     watchdog_ = spawn_watchdog(sys, {std::chrono::seconds(s.cancel_after_disconnect_seconds)});
   auto worker_cfg = worker_config_from(s);
   auto members = std::make_shared<cluster_members>();
-  if (s.cluster_port > 0) worker_cfg.members = members;
+  if (clustered) worker_cfg.members = members;
   worker_ = spawn_model_worker(sys, std::move(worker_cfg), {&state_, &metrics_, &assets_});
   // Supervision: a worker that fails (an exception out of a step) is reported on /health as an
   // error, so new requests get 503; its sessions see it go down and end with an error event.
@@ -123,12 +131,23 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
   rc.watchdog = watchdog_;
   rc.max_batch = s.max_batch;
   rc.max_queued = s.max_queued;
+  rc.members = members;
+  rc.metrics = &metrics_;
   registry_ = spawn_registry(sys, rc);
   media_prompts_ = spawn_media_prompt_actor(sys);
+  if (clustered) {
+    peer_connector_config pc;
+    pc.registry = registry_;
+    pc.local_worker = worker_;
+    pc.secret = s.cluster_secret;
+    pc.members = members;
+    pc.advertised = s.cluster_port > 0 ? config::cluster_advertised_address(s) : "";
+    membership_ = spawn_cluster_membership(sys, {pc.advertised, pc});
+  }
   if (s.cluster_port > 0) {
-    // The port offers only the gate: peers prove CLUSTER_SECRET there to get the worker, which
-    // then takes their text jobs; its events go back to their sessions.
-    gate_ = spawn_cluster_gate(sys, {s.cluster_secret, worker_, members});
+    // The port offers only the gate: peers prove CLUSTER_SECRET there to get the worker and the
+    // registry (and give theirs); membership spreads through its answer.
+    gate_ = spawn_cluster_gate(sys, {s.cluster_secret, worker_, members, registry_, membership_});
     auto port = sys.middleman().publish(gate_, s.cluster_port, s.cluster_host.c_str(), true);
     if (!port) {
       const std::string why = sys.render(port.error());
@@ -138,11 +157,9 @@ runtime::runtime(const config::settings& s) : settings_(s), impl_(std::make_uniq
     }
     spdlog::info("cluster: this node's worker takes jobs on {}:{}", s.cluster_host, *port);
   }
-  // One connector per peer: connecting blocks its thread, up to the TCP timeout for an address
-  // that drops packets, and that must not hold up the other peers.
-  for (const auto& peer : s.cluster_peers)
-    connectors_.push_back(
-        spawn_peer_connector(sys, {peer, registry_, worker_, &metrics_, std::chrono::milliseconds(2000), s.cluster_secret}));
+  // One connector per peer (the membership spawns them): connecting blocks its thread, up to the
+  // TCP timeout for an address that drops packets, and that must not hold up the other peers.
+  for (const auto& peer : s.cluster_peers) caf::anon_send(membership_, vl_connect_atom::value, peer);
   spdlog::info("actors started (persistence {}, watchdog {})", persister_ ? "on" : "off",
                watchdog_ ? std::to_string(s.cancel_after_disconnect_seconds) + " s" : "off");
 }
@@ -162,12 +179,11 @@ caf::actor_system& runtime::system() { return *impl_->sys; }
 void runtime::stop() {
   if (!impl_->sys) return;
   stopping_->store(true);
-  for (auto& c : connectors_) caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
-  connectors_.clear();
   const auto stop_one = [](auto& handle) {
     if (handle) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
     handle = nullptr;
   };
+  stop_one(membership_);  // its connectors are linked to it
   stop_one(gate_);
   stop_one(media_prompts_);
   stop_one(registry_);

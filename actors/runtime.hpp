@@ -59,7 +59,7 @@ class runtime {
   media_prompt_actor_type media_prompts_;
   cluster_gate_actor gate_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
-  std::vector<peer_connector_actor> connectors_;  // one peer connector per CLUSTER_PEERS entry
+  cluster_membership_actor membership_;  // a peer connector per known cluster address
 };
 
 }  // namespace vlserve::actors

@@ -54,6 +54,7 @@ struct settings {
   std::string cluster_host = "127.0.0.1";  // address the cluster port binds
   std::vector<std::string> cluster_peers;  // host:port of worker nodes this node sends work to
   std::string cluster_secret;              // shared by every node; required for a cluster
+  std::string cluster_advertise;           // host:port peers reach this node at ("" = derived)
   std::string log_level = "info";
   log_format log_fmt = log_format::text;
 };

@@ -291,19 +291,26 @@ std::vector<variable> make_table() {
   add("THREADS", "Intra-op compute threads (0 = all cores)", false,
       [](const std::string& v, settings& s) { s.threads = int(parse_int("THREADS", v, 0, 1024)); },
       [](const settings& s) { return std::to_string(s.threads); });
-  add("CLUSTER_PORT", "Port on which peers may send this node work (0 = not a cluster worker)", false,
+  add("CLUSTER_PORT", "This node's cluster port, where peers join (0 = none)", false,
       [](const std::string& v, settings& s) { s.cluster_port = uint16_t(parse_int("CLUSTER_PORT", v, 0, 65535)); },
       [](const settings& s) { return std::to_string(s.cluster_port); });
   add("CLUSTER_HOST", "Address the cluster port binds (a private network address; never a public one)", false,
       [](const std::string& v, settings& s) { s.cluster_host = non_empty("CLUSTER_HOST", v); },
       [](const settings& s) { return s.cluster_host; });
-  add("CLUSTER_PEERS", "Comma-separated host:port of worker nodes that share this node's text requests", false,
+  add("CLUSTER_PEERS", "Comma-separated host:port of other nodes' cluster ports to join (one is enough: membership spreads)", false,
       [](const std::string& v, settings& s) { s.cluster_peers = parse_peers("CLUSTER_PEERS", v); },
       [](const settings& s) {
         std::string out;
         for (const auto& p : s.cluster_peers) out += (out.empty() ? "" : ",") + p;
         return out;
       });
+  add("CLUSTER_ADVERTISE", "host:port at which the other nodes reach this node's cluster port; told to peers so membership spreads (empty = CLUSTER_HOST:CLUSTER_PORT unless CLUSTER_HOST is 0.0.0.0 or ::)", false,
+      [](const std::string& v, settings& s) {
+        const auto one = parse_peers("CLUSTER_ADVERTISE", v);
+        if (one.size() > 1) reject("CLUSTER_ADVERTISE", v, "one host:port, not a list");
+        s.cluster_advertise = one.empty() ? "" : one.front();
+      },
+      [](const settings& s) { return s.cluster_advertise; });
   add("CLUSTER_SECRET", "Shared secret every node of a cluster proves before it is let in (16+ characters; required with CLUSTER_PORT or CLUSTER_PEERS; never logged)",
       true,
       [](const std::string& v, settings& s) {

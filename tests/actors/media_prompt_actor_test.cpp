@@ -67,8 +67,12 @@ registry_actor::behavior_type recording_registry(registry_actor::pointer, std::s
       [](vl_info_atom, const std::string&, const info_callback&) {},
       [](vl_stats_atom) { return uint64_t(0); },
       [](vl_interrupt_atom) { return true; },
-      [](vl_peer_atom, const model_worker_actor&) {},
+      [](vl_peer_atom, const model_worker_actor&, const registry_peer_actor&) {},
       [](vl_done_atom, const std::string&) {},
+      [](vl_lookup_atom, const std::string&) { return false; },
+      [](vl_subscribe_atom, const std::string&, const session_relay_actor&, uint64_t) {},
+      [](vl_cancel_atom, const std::string&) -> caf::result<session_info> { return caf::sec::runtime_error; },
+      [](vl_info_atom, const std::string&) -> caf::result<session_info> { return caf::sec::runtime_error; },
   };
 }
 

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "config/cluster_address.hpp"
 #include "config/config_error.hpp"
 #include "config/load.hpp"
 #include "config/variables.hpp"
@@ -104,6 +105,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"CLUSTER_PORT", "7001"},
                                {"CLUSTER_HOST", "10.0.0.5"},
                                {"CLUSTER_PEERS", "10.0.0.6:7001,node-b:7002"},
+                               {"CLUSTER_ADVERTISE", "node-a.internal:7001"},
                                {"LOG_LEVEL", "debug"},
                                {"LOG_FORMAT", "json"},
                                {"CORS_ORIGINS", "https://a.example, http://localhost:5173"},
@@ -127,6 +129,8 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.max_batch, 16);
   EXPECT_EQ(s.max_queued, 0);
   EXPECT_EQ(s.cluster_secret, "0123456789abcdef-team");
+  EXPECT_EQ(s.cluster_advertise, "node-a.internal:7001");
+  EXPECT_EQ(cluster_advertised_address(s), "node-a.internal:7001");
   EXPECT_EQ(s.max_context, 4096);
   EXPECT_FALSE(s.media_allow_remote);
   EXPECT_TRUE(s.media_allow_private);
@@ -207,6 +211,8 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"CLUSTER_HOST", "", "non-empty"},
       {"CLUSTER_PEERS", "node-b", "host:port"},
       {"CLUSTER_PEERS", "node-b:0", "integer in 1..65535"},
+      {"CLUSTER_ADVERTISE", "node-b", "host:port"},
+      {"CLUSTER_ADVERTISE", "a:1,b:2", "one host:port, not a list"},
       {"LOG_LEVEL", "loud", "one of trace|debug|info|warn|error|off"},
       {"LOG_FORMAT", "xml", "one of text|json"},
       {"CORS_ORIGINS", "app.example", "origins like https://"},
@@ -223,7 +229,20 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 43u);
+  EXPECT_EQ(variables().size(), 44u);
+}
+
+TEST(Settings, TheAdvertisedClusterAddressNamesAReachableGate) {
+  settings s;
+  EXPECT_EQ(cluster_advertised_address(s), "") << "no CLUSTER_PORT, no gate";
+  s.cluster_port = 7001;
+  EXPECT_EQ(cluster_advertised_address(s), "127.0.0.1:7001");
+  s.cluster_host = "0.0.0.0";
+  EXPECT_EQ(cluster_advertised_address(s), "") << "a wildcard is nobody's address";
+  s.cluster_host = "::";
+  EXPECT_EQ(cluster_advertised_address(s), "");
+  s.cluster_advertise = "10.1.2.3:7001";
+  EXPECT_EQ(cluster_advertised_address(s), "10.1.2.3:7001");
 }
 
 TEST(Settings, PrecedenceIsDefaultsThenDotenvThenEnvThenFlags) {

@@ -7,12 +7,14 @@
 #include <caf/io/all.hpp>
 #include <chrono>
 #include <future>
+#include <thread>
 
 #include "actors/atoms.hpp"
 #include "actors/cluster_gate.hpp"
 #include "actors/messages.hpp"
 #include "actors/protocol.hpp"
 #include "actors/remote_job.hpp"
+#include "model/checkpoint/model_fingerprint.hpp"
 #include "tests/e2e/e2e_server.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -30,8 +32,33 @@ struct client_config : caf::actor_system_config {
     add_message_type<actors::stream_event>("stream_event");
     add_message_type<actors::session_actor>("vl_session_actor");
     add_message_type<actors::model_worker_actor>("vl_worker_actor");
+    add_message_type<actors::gate_hello>("vl_gate_hello");
+    add_message_type<actors::gate_welcome>("vl_gate_welcome");
+    add_message_type<actors::registry_peer_actor>("vl_registry_peer_actor");
+    add_message_type<actors::session_relay_actor>("vl_session_relay_actor");
+    add_message_type<actors::session_info>("vl_session_info");
   }
 };
+
+// What a joining node brings to the gate: a worker and a registry that do nothing (this client
+// only needs the door), and the fixture model's real fingerprint, which the gate compares.
+actors::model_worker_actor::behavior_type idle_worker() {
+  return {
+      [](actors::vl_admit_atom, const actors::generation_job&, const actors::session_actor&) {},
+      [](actors::vl_admit_atom, const actors::remote_job&, const actors::session_actor&) {},
+      [](actors::vl_fingerprint_atom) { return std::string(); },
+      [](actors::vl_cancel_atom, const std::string&) {},
+      [](actors::vl_step_atom) {},
+  };
+}
+actors::registry_peer_actor::behavior_type idle_registry() {
+  return {
+      [](actors::vl_lookup_atom, const std::string&) { return false; },
+      [](actors::vl_subscribe_atom, const std::string&, const actors::session_relay_actor&, uint64_t) {},
+      [](actors::vl_cancel_atom, const std::string&) -> caf::result<actors::session_info> { return caf::sec::runtime_error; },
+      [](actors::vl_info_atom, const std::string&) -> caf::result<actors::session_info> { return caf::sec::runtime_error; },
+  };
+}
 
 class ClusterAuth : public ::testing::Test {
  protected:
@@ -47,11 +74,23 @@ class ClusterAuth : public ::testing::Test {
     gate_ = *gate;
   }
   void TearDown() override {
+    // The doubles never quit on their own, and the system waits for every actor it runs.
+    if (worker_) caf::anon_send_exit(worker_, caf::exit_reason::user_shutdown);
+    if (registry_) caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
     gate_ = nullptr;
     sys_.reset();
   }
   // The gate without its interface, so the test can send what a typed peer could not.
   caf::actor raw_gate() const { return caf::actor_cast<caf::actor>(gate_); }
+  std::optional<actors::gate_welcome> join(const std::string& secret, std::string& why) {
+    actors::gate_hello hello;
+    hello.fingerprint = vlserve::model::model_fingerprint(fixtures_dir() + "/qwen3vl-tiny/model");
+    hello.worker = worker_ = sys_->spawn(idle_worker);
+    hello.registry = registry_ = sys_->spawn(idle_registry);
+    return actors::pass_cluster_gate(*sys_, gate_, secret, hello, why);
+  }
+  actors::model_worker_actor worker_;
+  actors::registry_peer_actor registry_;
   uint16_t port_ = 0;
   std::unique_ptr<e2e_server> node_;
   client_config cfg_;
@@ -80,13 +119,13 @@ caf::behavior recording_session(caf::event_based_actor* self, std::shared_ptr<re
 
 TEST_F(ClusterAuth, WithoutTheSecretTheGateGivesNothingAway) {
   std::string why;
-  EXPECT_FALSE(actors::pass_cluster_gate(*sys_, gate_, "not-the-secret-at-all", why));
+  EXPECT_FALSE(join("not-the-secret-at-all", why));
   EXPECT_NE(why.find("wrong cluster secret"), std::string::npos) << why;
   caf::scoped_actor self{*sys_};
   // A proof with no challenge before it, and a job sent to the gate itself: both refused.
   bool refused = false;
-  self->request(raw_gate(), std::chrono::seconds(5), actors::vl_hello_atom::value, std::string(64, '0'))
-      .receive([&](const actors::model_worker_actor&) {}, [&](const caf::error&) { refused = true; });
+  self->request(raw_gate(), std::chrono::seconds(5), actors::vl_hello_atom::value, actors::gate_hello{})
+      .receive([&](const actors::gate_welcome&) {}, [&](const caf::error&) { refused = true; });
   EXPECT_TRUE(refused);
   actors::remote_job job;
   job.session_id = "forged";
@@ -103,8 +142,18 @@ TEST_F(ClusterAuth, WithoutTheSecretTheGateGivesNothingAway) {
 
 TEST_F(ClusterAuth, ABadJobFromAMemberIsRefusedAloneWhileAStreamFinishes) {
   std::string why;
-  const actors::model_worker_actor worker = actors::pass_cluster_gate(*sys_, gate_, kSecret, why);
-  ASSERT_TRUE(worker) << why;
+  const auto welcome = join(kSecret, why);
+  ASSERT_TRUE(welcome) << why;
+  const actors::model_worker_actor worker = welcome->worker;
+  // Nodes are symmetric, so the node now places requests on this client's idle worker too; it
+  // leaves, and the node stops using it (the node's registry monitors it), before the stream.
+  ASSERT_EQ(metric(node_->port(), "vlserve_cluster_peers"), 1);
+  caf::anon_send_exit(worker_, caf::exit_reason::user_shutdown);
+  worker_ = nullptr;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (metric(node_->port(), "vlserve_cluster_peers") != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(metric(node_->port(), "vlserve_cluster_peers"), 0);
 
   const std::string body =
       R"({"messages":[{"role":"user","content":"Write a long story."}],"max_tokens":300,"temperature":0,)"

@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""Three vlserve nodes in their own network namespaces, joined by veth pairs to a bridge, so the
-cluster traffic crosses a real network boundary (not loopback). Node A lists B and C in
-CLUSTER_PEERS; requests go to A, which places them on the least busy of the three.
+"""vlserve nodes in their own network namespaces, joined by veth pairs to a bridge, so the cluster
+traffic crosses a real network boundary (not loopback).
 
-Checked:
+Part 1 (failures): node A lists B and C in CLUSTER_PEERS; requests go to A, which places them on
+the least busy of the three.
 - a peer with the wrong CLUSTER_SECRET is refused (A never counts it);
 - a partition (B's link cut, its TCP connection left open) ends the streams generating on B with a
   `node_lost` error event and [DONE] within 2 s, while the other streams finish;
 - kill -9 of C mid-stream ends its streams the same way within 2 s;
 - A goes on serving, and after B's link returns B joins again and takes work.
+
+Part 2 (any door): three symmetric nodes P, Q, R (Q and R list only P; membership spreads), the
+client round-robins over them like a load balancer.
+- every node joins the other two; requests round-robined over the three are all answered;
+- a session lives on the node that took it: resume, info and cancel sent to another node reach it;
+- image requests sent to P are placed on its peers too;
+- kill -9 of Q: the stream generating on Q and a client of Q's session attached through R both end
+  with an error event and [DONE] within 2 s; P and R serve on;
+- Q restarts with its LMDB: its sessions replay again, through any node.
 
 Needs root (ip netns, veth); exits 77 (skipped) with a message where it lacks the privilege.
 Usage: cluster_netns_test.py [path/to/vlserve]  (default: $VLSERVE_BIN)
@@ -103,6 +112,7 @@ class Node:
             "CLUSTER_SECRET": SECRET,
         }
         base.update(env)
+        os.makedirs(workdir, exist_ok=True)
         self.log_path = os.path.join(workdir, node + ".log")
         self.proc = subprocess.Popen(["ip", "netns", "exec", TAG + node, binary, "serve"],
                                      env=dict(os.environ, **base), stdout=open(self.log_path, "w"),
@@ -148,12 +158,16 @@ class Node:
 
 
 class Stream(threading.Thread):
-    """A long streamed completion on node A; records each event with its arrival time."""
+    """A long streamed completion on `node` (or, with `resume_from`, a resume of an existing
+    session through it); records each event with its arrival time."""
 
-    def __init__(self, node, session_id, max_tokens=3000):
+    def __init__(self, node, session_id, max_tokens=3000, resume_from=None, stop_after=None):
         super().__init__(daemon=True)
         self.node, self.session_id, self.max_tokens = node, session_id, max_tokens
+        self.resume_from, self.stop_after = resume_from, stop_after
         self.events = []  # (time, data)
+        self.ids = []
+        self.status = None
         self.done_at = None
 
     def run(self):
@@ -167,8 +181,12 @@ class Stream(threading.Thread):
 
     def _read(self, body):
         conn = http.client.HTTPConnection(self.node.host, HTTP_PORT, timeout=60)
-        conn.request("POST", "/v1/chat/completions", json.dumps(body), {"Content-Type": "application/json"})
+        if self.resume_from is None:
+            conn.request("POST", "/v1/chat/completions", json.dumps(body), {"Content-Type": "application/json"})
+        else:
+            conn.request("GET", "/v1/sessions/%s/events" % self.session_id, headers={"Last-Event-ID": self.resume_from})
         r = conn.getresponse()
+        self.status = r.status
         buf = b""
         while True:
             chunk = r.read1(65536)
@@ -178,10 +196,14 @@ class Stream(threading.Thread):
             while b"\n\n" in buf:
                 block, buf = buf.split(b"\n\n", 1)
                 for line in block.decode().splitlines():
+                    if line.startswith("id: "):
+                        self.ids.append(line[4:])
                     if line.startswith("data: "):
                         self.events.append((time.time(), line[6:]))
                         if line[6:] == "[DONE]":
                             self.done_at = time.time()
+                            return
+                        if self.stop_after is not None and len(self.events) >= self.stop_after:
                             return
 
     def error(self):
@@ -189,6 +211,132 @@ class Stream(threading.Thread):
             if data.startswith("{") and "error" in json.loads(data):
                 return json.loads(data)["error"]
         return None
+
+
+def request(node, method, path, body=None, timeout=60):
+    conn = http.client.HTTPConnection(node.host, HTTP_PORT, timeout=timeout)
+    conn.request(method, path, json.dumps(body) if body is not None else None,
+                 {"Content-Type": "application/json"} if body is not None else {})
+    r = conn.getresponse()
+    return r.status, r.read().decode()
+
+
+def wait_peers(nodes, want, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline and any(n.metric("vlserve_cluster_peers") != want for n in nodes):
+        time.sleep(0.2)
+    for n in nodes:
+        check(n.metric("vlserve_cluster_peers") == want, "node %s should have %d peers:\n%s" % (n.name, want, n.log()))
+
+
+def any_door(binary, workdir, net):
+    """Part 2: symmetric nodes P, Q, R (they reuse the namespaces of A, B, C)."""
+    port = {"CLUSTER_PORT": str(CLUSTER_PORT)}
+    p_addr = "%s:%d" % (addr("a"), CLUSTER_PORT)
+    p = Node(binary, "a", workdir + "/p", dict(port, CLUSTER_HOST=addr("a")))
+    q_env = dict(port, CLUSTER_HOST=addr("b"), CLUSTER_PEERS=p_addr)
+    q = Node(binary, "b", workdir + "/q", q_env)
+    r = Node(binary, "c", workdir + "/r", dict(port, CLUSTER_HOST=addr("c"), CLUSTER_PEERS=p_addr))
+    nodes = [p, q, r]
+    try:
+        for n in nodes:
+            n.wait_ready()
+        wait_peers(nodes, 2)
+        print("ok: P, Q, R each joined the other two (Q and R listed only P)")
+
+        # A load balancer's round robin: every node answers.
+        for i in range(6):
+            status, body = request(nodes[i % 3], "POST", "/v1/chat/completions",
+                                   {"messages": [{"role": "user", "content": "hi %d" % i}], "max_tokens": 4})
+            check(status == 200, "round robin request %d: %d %s" % (i, status, body))
+        print("ok: 6 requests round-robined over P, Q, R all answered")
+
+        # Resume, info and cancel through nodes that do not own the session.
+        first = Stream(q, "door-resume", max_tokens=120, stop_after=5)
+        first.run()
+        check(first.status == 200 and len(first.ids) >= 5, "a stream on Q: %s" % first.status)
+        status, body = request(p, "GET", "/v1/sessions/door-resume")
+        check(status == 200 and "door-resume" in body, "info through P: %d %s" % (status, body))
+        rest = Stream(r, "door-resume", resume_from=first.ids[-1])
+        rest.run()
+        check(rest.status == 200 and rest.done_at is not None, "resume through R: %s" % rest.status)
+        ids = first.ids + rest.ids
+        want = ["door-resume:%d" % i for i in range(len(ids))]
+        check(ids == want, "ids across Q then R should run without gap or duplicate: %s" % ids[:8])
+        print("ok: a session owned by Q resumed through R (%d events, no gap), info through P" % len(ids))
+        running = Stream(r, "door-cancel", max_tokens=8000)
+        running.start()
+        deadline = time.time() + 20
+        while time.time() < deadline and not running.events:
+            time.sleep(0.05)
+        status, body = request(p, "POST", "/v1/cancel/door-cancel")
+        check(status == 200, "cancel through P: %d %s" % (status, body))
+        running.join(20)
+        finals = [json.loads(d) for _, d in running.events if d.startswith("{")]
+        check(running.done_at is not None and finals[-1]["choices"][0]["finish_reason"] == "cancelled",
+              "R's stream should end cancelled")
+        print("ok: a stream on R cancelled through P")
+
+        # Image requests sent to P are placed on its peers too (the vision features travel).
+        case = json.load(open(os.path.join(os.environ["VLSERVE_FIXTURES"], "qwen3vl-tiny", "cases", "image_single.json")))
+        image = dict(case["request"], logprobs=False)
+        before = [n.metric("vlserve_completion_tokens_total") for n in nodes]
+        for _ in range(3):
+            status, body = request(p, "POST", "/v1/chat/completions", image, timeout=120)
+            check(status == 200, "image request: %d %s" % (status, body))
+        grew = [n.metric("vlserve_completion_tokens_total") - b for n, b in zip(nodes, before)]
+        check(grew[1] + grew[2] > 0, "no image request was placed on Q or R: %s" % grew)
+        print("ok: 3 image requests sent to P generated on P/Q/R as %s tokens" % grew)
+
+        # kill -9 of Q: a stream generating on Q (owned by P) and a client of Q's session attached
+        # through R both end with an error event and [DONE] within 2 s.
+        owned_by_q = Stream(q, "door-q-owned", max_tokens=8000, stop_after=3)
+        owned_by_q.run()
+        via_r = Stream(r, "door-q-owned", resume_from=owned_by_q.ids[-1])
+        via_r.start()
+        on_q = None
+        for i in range(6):  # the least busy node takes it, ties rotate: one of a few runs on Q
+            base = q.metric("vlserve_running_sequences")
+            s = Stream(p, "door-gen-%d" % i, max_tokens=8000)
+            s.start()
+            deadline = time.time() + 10
+            while time.time() < deadline and not s.events:
+                time.sleep(0.05)
+            settle = time.time() + 2  # the gauge moves a step after the first event
+            while time.time() < settle and q.metric("vlserve_running_sequences") <= base:
+                time.sleep(0.05)
+            if q.metric("vlserve_running_sequences") > base:
+                on_q = s
+                break
+        check(on_q is not None, "no stream from P was placed on Q")
+        time.sleep(0.5)
+        kill_at = time.time()
+        q.proc.kill()
+        q.proc.wait()
+        for s in (on_q, via_r):
+            s.join(10)
+            check(s.error() is not None and s.done_at is not None, "a stream through Q should end with an error and [DONE]")
+            err_at = next(at for at, data in s.events if data.startswith('{"error"'))
+            print("ok: %s ended %s %.2f s after kill -9 of Q" % (s.session_id, s.error().get("code"), err_at - kill_at))
+            check(err_at - kill_at <= 2.0, "took %.2f s" % (err_at - kill_at))
+        status, _ = request(r, "POST", "/v1/chat/completions", {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 3})
+        check(status == 200, "R should serve on")
+
+        # Q comes back with its LMDB: its interrupted session replays through P.
+        q = Node(binary, "b", workdir + "/q", q_env)
+        nodes[1] = q
+        q.wait_ready()
+        wait_peers(nodes, 2)
+        replay = Stream(p, "door-q-owned", resume_from="door-q-owned:0")
+        replay.run()
+        finals = [json.loads(d) for _, d in replay.events if d.startswith("{")]
+        check(replay.status == 200 and replay.done_at is not None, "Q's session should replay through P: %s" % replay.status)
+        check(finals[-1]["choices"][0]["finish_reason"] == "interrupted", "it ends interrupted: %s" % finals[-1])
+        print("ok: Q restarted; its session replays through P (%d events, ends interrupted)" % len(replay.events))
+        return 0
+    finally:
+        for n in nodes:
+            n.stop(9)
 
 
 def check(cond, message):
@@ -290,7 +438,10 @@ def main():
             time.sleep(0.2)
         check(a.metric("vlserve_cluster_peers") >= 1, "B should join again after its link returns:\n" + a.log())
         print("ok: B joined again after the partition healed")
-        return 0
+        for n in nodes:
+            n.stop(9)
+        nodes = []
+        return any_door(binary, workdir, net)
     finally:
         for n in nodes:
             n.stop(9)
