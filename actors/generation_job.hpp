@@ -14,6 +14,9 @@ namespace vlserve::actors {
 struct generation_job {
   std::string session_id;
   std::shared_ptr<model::sequence_input> input;  // moved into the batch runner on admission
+  // The client named the session: the registry checks the whole cluster for the id, not only its
+  // own node (a generated id is unguessable and needs no check).
+  bool id_from_client = false;
 };
 
 }  // namespace vlserve::actors

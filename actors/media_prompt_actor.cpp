@@ -16,7 +16,8 @@ media_prompt_actor_type::behavior_type media_prompt_behavior(media_prompt_actor_
       [](vl_build_atom, build_order& order) {
         try {
           auto built = model::build_prompt(order.request, order.assets->tok, order.assets->defaults);
-          generation_job job{order.info.id, std::make_shared<model::sequence_input>(std::move(built.input))};
+          generation_job job{order.info.id, std::make_shared<model::sequence_input>(std::move(built.input)),
+                             order.id_from_client};
           caf::anon_send(order.registry, vl_create_atom::value, order.info, std::move(job), order.sink);
         } catch (const model::prompt_error& e) {
           order.sink->reject(failure::bad_request, e.what(), e.param);

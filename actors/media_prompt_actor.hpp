@@ -23,6 +23,7 @@ struct build_order {
   sink_ptr sink;       // refused with 400 (naming the content part) when the prompt cannot be built
   registry_actor registry;  // gets (vl_create_atom, info, job, sink) when it can
   std::shared_ptr<void> building;  // dropped when the order is done: counts prompts being built
+  bool id_from_client = false;     // see generation_job
 };
 
 // Its interface is `media_prompt_actor_type` (actors/protocol.hpp).

@@ -275,6 +275,24 @@ caf::result<session_info> answer_peer(registry_ptr self, const std::string& id, 
   return rp;
 }
 
+// A new session for an id nobody has: on the least busy worker, or 429 when every one is full.
+void create_session(registry_ptr self, const session_info& info, generation_job job, const sink_ptr& sink) {
+  const auto [worker, load] = pick_worker(self, job);
+  const auto& cfg = self->state.cfg;
+  if (load >= cfg.max_batch + cfg.max_queued) {
+    sink->close(failure::queue_full, std::to_string(load) + " requests are running or waiting (MAX_BATCH=" +
+                         std::to_string(cfg.max_batch) + ", MAX_QUEUED=" + std::to_string(cfg.max_queued) +
+                         "); retry later");
+    return;
+  }
+  const int64_t slots = std::max<int64_t>(1, info.choices);
+  self->state.generating[info.id] = {worker.address(), slots};
+  self->state.busy[worker.address()] += slots;
+  auto session = start_session(self, info, worker);
+  self->send(session, vl_subscribe_atom::value, sink, uint64_t(0));
+  self->send(session, vl_admit_atom::value, std::move(job));
+}
+
 registry_actor::behavior_type registry_behavior(registry_ptr self, registry_config cfg) {
   self->state.cfg = std::move(cfg);
   // A session that fails must not take the registry (and every other session) with it.
@@ -332,28 +350,21 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
           sink->close(failure::too_many_sessions, "too many sessions in memory; retry later");
           return;
         }
+        const auto exists = [=] {
+          // Messages name the id the client sent, without its key's owner tag.
+          sink->close(failure::session_exists, "session '" + store::client_session_id(info.id) +
+                               "' already exists; resume it with Last-Event-ID");
+        };
         with_session(self, info.id, [=](session_actor existing, failure why) mutable {
           if (why == failure::timed_out) return sink->close(why, no_session_message(why, info.id));
-          if (existing) {
-            // Messages name the id the client sent, without its key's owner tag.
-            sink->close(failure::session_exists, "session '" + store::client_session_id(info.id) +
-                                 "' already exists; resume it with Last-Event-ID");
-            return;
-          }
-          const auto [worker, load] = pick_worker(self, job);
-          const auto& cfg = self->state.cfg;
-          if (load >= cfg.max_batch + cfg.max_queued) {
-            sink->close(failure::queue_full, std::to_string(load) + " requests are running or waiting (MAX_BATCH=" +
-                                 std::to_string(cfg.max_batch) + ", MAX_QUEUED=" + std::to_string(cfg.max_queued) +
-                                 "); retry later");
-            return;
-          }
-          const int64_t slots = std::max<int64_t>(1, info.choices);
-          self->state.generating[info.id] = {worker.address(), slots};
-          self->state.busy[worker.address()] += slots;
-          auto session = start_session(self, info, worker);
-          self->send(session, vl_subscribe_atom::value, sink, uint64_t(0));
-          self->send(session, vl_admit_atom::value, std::move(job));
+          if (existing) return exists();
+          // A client-chosen id may name a session on another node: one question to the peers.
+          if (job.id_from_client && !self->state.peer_registries.empty())
+            return find_owner(self, info.id, [=](registry_peer_actor owner) mutable {
+              if (owner) return exists();
+              create_session(self, info, std::move(job), sink);
+            });
+          create_session(self, info, std::move(job), sink);
         });
       },
       [=](vl_subscribe_atom, const std::string& id, const sink_ptr& sink, uint64_t from) {

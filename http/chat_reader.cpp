@@ -61,6 +61,7 @@ void open_session(route_context& ctx, pending_chat& p) {
                                                  "several requests",
                                              "n"));
   const auto id = pick_session_id(p, body);
+  const bool id_from_client = !body.session_id.value_or(p.session_header).empty();
   if (!id) return send_api_error(reply, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"));
 
   // Sampling and stop settings are checked here for both paths, so they fail before any media is
@@ -92,7 +93,8 @@ void open_session(route_context& ctx, pending_chat& p) {
     // Media takes seconds to fetch, decode and encode: the detached media prompt actor does it.
     ctx.connections.add(reply.peer_id(), info.id, sink);
     caf::anon_send(ctx.rt.media_prompt_actor(), actors::vl_build_atom::value,
-                   actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry(), std::move(p.building)});
+                   actors::build_order{std::move(body), assets, info, sink, ctx.rt.registry(), std::move(p.building),
+                                       id_from_client});
     return;
   }
   model::built_prompt built;
@@ -105,7 +107,7 @@ void open_session(route_context& ctx, pending_chat& p) {
   }
   if (!reply.connected()) return;  // the client left while its prompt was read
   ctx.connections.add(reply.peer_id(), info.id, sink);
-  actors::generation_job job{info.id, std::make_shared<model::sequence_input>(std::move(built.input))};
+  actors::generation_job job{info.id, std::make_shared<model::sequence_input>(std::move(built.input)), id_from_client};
   caf::anon_send(ctx.rt.registry(), actors::vl_create_atom::value, info, std::move(job), sink);
 }
 

@@ -99,6 +99,16 @@ TEST_F(ClusterOwner, AnyNodeAnswersForASessionItDoesNotOwn) {
   }
 }
 
+TEST_F(ClusterOwner, AClientChosenIdIsTakenClusterWide) {
+  ASSERT_TRUE(wait_for_peers(*a_, 2) && wait_for_peers(*b_, 2));
+  const auto first = http_request(b_->port(), "POST", "/v1/chat/completions", long_stream("taken-on-b", 4));
+  ASSERT_EQ(first.status, 200) << first.body;
+  // The same id at another node: the peers are asked, and the id is taken.
+  const auto again = http_request(a_->port(), "POST", "/v1/chat/completions", long_stream("taken-on-b", 4));
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(again.body.find("session_exists"), std::string::npos) << again.body;
+}
+
 TEST_F(ClusterOwner, ACancelSentToAnotherNodeStopsTheOwnersStream) {
   ASSERT_TRUE(wait_for_peers(*a_, 2) && wait_for_peers(*c_, 2));
   sse_stream running(c_->port(), "POST", "/v1/chat/completions", long_stream("cancel-via-a", 8000));
