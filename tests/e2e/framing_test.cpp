@@ -109,8 +109,10 @@ std::string error_code(const parsed_reply& r) {
   EXPECT_NE(r.head.find("Content-Type: application/json"), std::string::npos) << r.head;
   EXPECT_NE(r.head.find("Connection: close"), std::string::npos) << r.head;
   EXPECT_NE(r.head.find("Content-Length: " + std::to_string(r.body.size())), std::string::npos) << r.head;
-  const auto doc = parse_object(r.body, "error body");
-  if (!doc.HasMember("error") || !doc["error"].IsObject()) return "(no error object)";
+  rapidjson::Document doc;
+  doc.Parse(r.body.c_str(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("error") || !doc["error"].IsObject())
+    return "(not an OpenAI error body: " + r.body.substr(0, 80) + ")";
   const auto& e = doc["error"];
   EXPECT_TRUE(e.HasMember("message") && e["message"].IsString() && e["message"].GetStringLength() > 0);
   EXPECT_TRUE(e.HasMember("type") && e["type"].IsString());
