@@ -25,6 +25,19 @@ api_error payload_too_large(std::string message) {
   return {413, std::move(message), "invalid_request_error", "", "request_too_large"};
 }
 
+api_error body_too_large(uint64_t bytes, uint64_t limit) {
+  return payload_too_large("request body is " + std::to_string(bytes) + " bytes; the limit is MAX_REQUEST_BYTES=" +
+                           std::to_string(limit) + " (send media by URL or raise the limit)");
+}
+
+api_error length_required(std::string message) {
+  return {411, std::move(message), "invalid_request_error", "", "length_required"};
+}
+
+api_error headers_too_large(std::string message) {
+  return {431, std::move(message), "invalid_request_error", "", "headers_too_large"};
+}
+
 api_error model_not_ready(std::string message) {
   return {503, std::move(message), "service_unavailable", "", "model_not_ready"};
 }

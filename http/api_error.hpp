@@ -1,6 +1,7 @@
 // The one table that turns an error into an HTTP status and an OpenAI-style error body.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace vlserve::http {
@@ -20,6 +21,12 @@ api_error model_not_found(const std::string& model, const std::string& served);
 // 401 invalid_api_key, as OpenAI answers a missing or wrong key.
 api_error unauthorized(std::string message);
 api_error payload_too_large(std::string message);
+// 413 for a body of `bytes` over MAX_REQUEST_BYTES (`limit`): the chat route and the framing screen.
+api_error body_too_large(uint64_t bytes, uint64_t limit);
+// 411 length_required: a request body framed by Transfer-Encoding instead of Content-Length.
+api_error length_required(std::string message);
+// 431 headers_too_large: the request line and headers are over the framing screen's limit.
+api_error headers_too_large(std::string message);
 api_error model_not_ready(std::string message);
 // 405 method_not_allowed (the reply adds Allow).
 api_error method_not_allowed(std::string message);

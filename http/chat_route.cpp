@@ -48,12 +48,7 @@ void start_session(route_context& ctx, const std::string& owner, const Rest::Req
                    Http::ResponseWriter& w) {
   auto& metrics = ctx.rt.metrics();
   if (int64_t(req.body().size()) > ctx.settings.max_request_bytes)
-    return send_error(w,
-                      payload_too_large("request body is " + std::to_string(req.body().size()) +
-                                        " bytes; the limit is MAX_REQUEST_BYTES=" +
-                                        std::to_string(ctx.settings.max_request_bytes) +
-                                        " (send media by URL or raise the limit)"),
-                      metrics);
+    return send_error(w, body_too_large(req.body().size(), uint64_t(ctx.settings.max_request_bytes)), metrics);
   const auto waiting = metrics.prompts_building.load();
   if (waiting >= int64_t(ctx.settings.max_batch) + ctx.settings.max_queued)
     return send_error(w,

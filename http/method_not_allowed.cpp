@@ -34,29 +34,26 @@ const std::vector<route_methods>& known_routes() {
   return routes;
 }
 
-using registrar = void (*)(Rest::Router&, const std::string&, Rest::Route::Handler);
-
 }  // namespace
 
 void add_method_not_allowed(Rest::Router& router, route_context& ctx) {
-  // OPTIONS stays with the CORS preflight when CORS_ORIGINS is set.
-  std::vector<std::pair<Http::Method, registrar>> methods = {
-      {Http::Method::Get, &Rest::Routes::Get},       {Http::Method::Post, &Rest::Routes::Post},
-      {Http::Method::Put, &Rest::Routes::Put},       {Http::Method::Patch, &Rest::Routes::Patch},
-      {Http::Method::Delete, &Rest::Routes::Delete},
-  };
-  if (ctx.settings.cors_origins.empty()) methods.emplace_back(Http::Method::Options, &Rest::Routes::Options);
+  // Every method Pistache knows (the framing screen refuses the rest), so its router never answers
+  // one itself; OPTIONS stays with the CORS preflight when CORS_ORIGINS is set.
+  std::vector<Http::Method> methods = {Http::Method::Get,   Http::Method::Post,   Http::Method::Put,
+                                       Http::Method::Patch, Http::Method::Delete, Http::Method::Head,
+                                       Http::Method::Trace, Http::Method::Connect};
+  if (ctx.settings.cors_origins.empty()) methods.push_back(Http::Method::Options);
   for (const auto& route : known_routes()) {
     std::string allowed_text;
     for (auto m : route.allowed) allowed_text += std::string(allowed_text.empty() ? "" : ", ") + Http::methodString(m);
-    for (const auto& [method, add] : methods) {
+    for (const auto method : methods) {
       bool allowed = false;
       for (auto m : route.allowed) allowed = allowed || m == method;
       if (allowed) continue;
       const std::vector<Http::Method> allow = route.allowed;
       const std::string message = std::string(Http::methodString(method)) + " is not allowed on " + route.path +
                                   "; use " + allowed_text;
-      add(router, route.path, [&ctx, allow, message](const Rest::Request&, Http::ResponseWriter w) {
+      router.addRoute(method, route.path, [&ctx, allow, message](const Rest::Request&, Http::ResponseWriter w) {
         w.headers().add<Http::Header::Allow>(allow);
         send_error(w, method_not_allowed(message), ctx.rt.metrics());
         return Rest::Route::Result::Ok;

@@ -13,6 +13,7 @@
 #include "http/chat_reader.hpp"
 #include "http/connection_tracker.hpp"
 #include "http/cors.hpp"
+#include "http/framing_guard.hpp"
 #include "http/reply.hpp"
 #include "http/routes.hpp"
 
@@ -21,7 +22,11 @@ namespace vlserve::http {
 using namespace Pistache;
 
 namespace {
-constexpr size_t kHeaderAllowance = 256u << 10;  // room for the request line and headers
+// The framing screen refuses a request line and headers over kMaxHeadBytes (431) and a body over
+// MAX_REQUEST_BYTES (413) before Pistache buffers them, so Pistache's own cap (which counts both and
+// answers in plain text) is set where it is never reached.
+constexpr size_t kMaxHeadBytes = 64u << 10;
+constexpr size_t kHeaderAllowance = 256u << 10;
 // A client gets this long to finish its request line and headers, and this long for its body;
 // after that Pistache answers 408 and closes (it used to wait 24 h for a malformed request).
 constexpr auto kHeaderTimeout = std::chrono::seconds(10);
@@ -58,8 +63,7 @@ void server::start() {
   // handler has returned (stack-notes §2), so every deferred reply marks its connection idle
   // (raw_reply): only the keep-alive timeout applies to it, and that one is a day. The header and
   // body timers then only bound requests that are still arriving. Its 4 KiB request cap would
-  // refuse any image; its own cap counts the request line and headers and answers a plain-text
-  // 413, so it sits above MAX_REQUEST_BYTES and the chat route answers the JSON 413 in between.
+  // refuse any image.
   auto opts = Http::Endpoint::options()
                   .threads(1)
                   .flags(Tcp::Options::ReuseAddr)
@@ -88,7 +92,9 @@ void server::start() {
     for (auto& a : impl_->connections.take(peer->getID()))
       caf::anon_send(impl_->rt.registry(), actors::vl_unsubscribe_atom::value, a.session_id, a.sink);
   });
-  d.endpoint->setHandler(d.router.handler());
+  // Last, once every route is in: the guard routes through a copy of the router.
+  d.endpoint->setHandler(std::make_shared<framing_guard>(
+      d.router, framing_limits{kMaxHeadBytes, uint64_t(d.settings.max_request_bytes)}, d.rt.metrics()));
   d.endpoint->serveThreaded();
   d.running = true;
   spdlog::info("listening on http://{}:{}", d.settings.host, port());

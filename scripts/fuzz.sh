@@ -12,7 +12,8 @@ seconds=${1:-20}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(chat_request_fuzz sse_id_fuzz safetensors_header_fuzz tokenizer_fuzz image_decode_fuzz)
+  targets=(chat_request_fuzz sse_id_fuzz safetensors_header_fuzz tokenizer_fuzz image_decode_fuzz
+           request_framing_fuzz)
 fi
 
 mkdir -p build-fuzz/logs

@@ -275,9 +275,9 @@ void headers(builder& b) {
   for (const auto& ct : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
                          "application/json; charset=latin1", "application/xml", "image/png", "*/*"})
     b.add("headers", std::string("Content-Type ") + ct, with_type(ct), bad_expect::any);
-  // Pistache parses Content-Type itself and refuses a malformed one before any handler runs.
+  // Pistache parses Content-Type while it reads the head; the framing screen asks its parser first.
   for (const auto& ct : {"", ";;;", "application/json\x01", "\xff\xfe", "a/b; c", "/"})
-    b.add("framing", std::string("malformed Content-Type ") + ct, with_type(ct), bad_expect::framing);
+    b.add("framing", std::string("malformed Content-Type ") + ct, with_type(ct), bad_expect::error);
   // A Content-Length shorter than the body: the server reads a truncated document.
   for (const size_t n : {size_t(0), size_t(1), size_t(10), kValid.size() - 1})
     b.add("headers", "Content-Length " + std::to_string(n) + " of " + std::to_string(kValid.size()),
@@ -452,7 +452,8 @@ void ids_and_paths(builder& b) {
           raw_post("/detokenize", std::string(R"({"tokens":)") + toks + "}", key), bad_expect::any);
 }
 
-// Broken at the HTTP level: request line, framing headers, methods.
+// Broken at the HTTP level: request line, framing headers, methods (the framing screen and the
+// 405 table answer these; http/request_framing.hpp).
 void framing(builder& b) {
   const auto& key = b.in().api_key;
   const std::string auth = "Authorization: Bearer " + key + "\r\n";
@@ -482,13 +483,18 @@ void framing(builder& b) {
       {"Transfer-Encoding chunked with a bad size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"},
       {"Transfer-Encoding and Content-Length", head + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n"},
   };
-  for (const auto& [what, raw] : cases) b.add("framing", what, raw, bad_expect::framing);
+  for (const auto& [what, raw] : cases) {
+    auto expect = bad_expect::error;
+    if (what == "HTTP/1.0 without Host") expect = bad_expect::any;
+    if (what == "headers never end" || what == "Content-Length longer than the body") expect = bad_expect::unfinished;
+    b.add("framing", what, raw, expect);
+  }
   for (const auto& method : {"PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
     for (const auto& path : {kChat, "/v1/models", "/health", "/v1/cancel/x", "/v1/sessions/x", "/tokenize"})
       b.add("framing", std::string(method) + " " + path,
             std::string(method) + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + auth +
                 "Content-Length: 0\r\n\r\n",
-            bad_expect::framing);
+            bad_expect::error);
 }
 
 }  // namespace

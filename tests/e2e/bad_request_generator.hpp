@@ -13,8 +13,9 @@ namespace vlserve::testing {
 enum class bad_expect {
   error,    // a 4xx with an OpenAI error body, from our handlers
   any,      // the mutation may happen to be valid: a 2xx with a well-formed body, or a 4xx error body
-  framing,  // broken HTTP framing (request line, Content-Length, Transfer-Encoding, header syntax,
-            // method): Pistache itself answers before any route handler runs
+  unfinished,  // the request has not finished arriving (headers without their blank line, a body
+               // shorter than its Content-Length): no answer until the header (10 s) or body
+               // (120 s) timeout, because the rest may still come
 };
 
 struct bad_request {
