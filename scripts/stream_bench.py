@@ -4,6 +4,12 @@
 Usage: scripts/stream_bench.py PORT STREAMS MAX_TOKENS
 Prints one JSON line: time to first token (median), per-stream and aggregate decode tok/s.
 Standard library only; every delta with text counts as one token.
+
+Two aggregates: `aggregate_decode_tok_s` spans from the first stream's first token to the last
+stream's last token, so it includes the ramp (the other prompts are still being read, the batch is
+smaller than STREAMS) and the tail; `steady_decode_tok_s` counts only the tokens that arrive while
+every stream is decoding (from the last first token to the first last token), which is the rate
+`vlserve bench` reports for a batch of STREAMS.
 """
 import http.client
 import json
@@ -23,6 +29,7 @@ def one_stream(port, index, max_tokens, results):
     response = conn.getresponse()
     first = last = None
     count = 0
+    arrivals = []
     for chunk in sse_chunks(response):
         choices = chunk.get("choices") or []
         delta = choices[0].get("delta", {}) if choices else {}
@@ -30,8 +37,9 @@ def one_stream(port, index, max_tokens, results):
             last = time.time()
             first = first or last
             count += 1
+            arrivals.append(last)
     if first is not None:
-        results.append((first - started, last - first, count))
+        results.append((first - started, last - first, count, arrivals))
 
 
 def main():
@@ -48,12 +56,19 @@ def main():
         sys.exit("no stream produced a token")
     ttft = sorted(r[0] for r in results)
     span = max(r[0] + r[1] for r in results) - min(r[0] for r in results)
+    # The window in which every stream decodes: tokens after the last first token, up to the
+    # first last token (each stream's first token in the window starts its gap).
+    window_start = max(r[3][0] for r in results)
+    window_end = min(r[3][-1] for r in results)
+    in_window = sum(1 for r in results for t in r[3] if window_start < t <= window_end)
+    steady = in_window / (window_end - window_start) if window_end > window_start and len(results) == streams else None
     print(json.dumps({
         "streams": streams,
         "ttft_median_s": round(ttft[len(ttft) // 2], 3),
         "tokens": [r[2] for r in results],
         "per_stream_tok_s": [round((r[2] - 1) / r[1], 3) if r[1] > 0 else None for r in results],
         "aggregate_decode_tok_s": round(sum(r[2] - 1 for r in results) / max(span, 1e-9), 3),
+        "steady_decode_tok_s": round(steady, 3) if steady else None,
         "wall_s": round(wall, 1),
     }))
 
