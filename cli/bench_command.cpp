@@ -15,6 +15,7 @@
 #include "model/text/engine.hpp"
 #include "model/text/weight_quant.hpp"
 #include "model/tokenizer/tokenizer.hpp"
+#include "model/vision/tower/tower_timing.hpp"
 
 namespace vlserve::cli {
 namespace {
@@ -22,7 +23,7 @@ namespace {
 const char* const k_usage_line =
     "usage: vlserve bench --model DIR [--dtype bfloat16|float32] [--device cpu|cuda] "
     "[--batches 1,4,8] [--prompt 512[,2048,...]] [--chunk 512] [--decode 32] [--context 64] [--repeat 5] "
-    "[--bandwidth-mib 256] [--quant none|int8|fp8]";
+    "[--bandwidth-mib 256] [--quant none|int8|fp8] [--vision 1x30x40[,8x30x40,...]]";
 
 struct bench_args {
   std::string model_dir, dtype = "bfloat16", device = "cpu", quant = "none";
@@ -30,11 +31,33 @@ struct bench_args {
   std::vector<int64_t> prompts{512};
   bench::engine_bench_options run;
   size_t bandwidth_bytes = size_t(256) << 20;
+  std::vector<model::vision::grid_thw> vision;  // --vision: tower grids (frames/2 x rows x columns)
 };
+
+// "1x30x40,8x30x40": up to 8 grids of t x h x w patches (h, w even: the 2x2 merge).
+std::vector<model::vision::grid_thw> parse_grids(const std::string& text) {
+  std::vector<model::vision::grid_thw> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string one = text.substr(start, comma - start);
+    const size_t x1 = one.find('x'), x2 = one.find('x', x1 == std::string::npos ? x1 : x1 + 1);
+    if (x1 == std::string::npos || x2 == std::string::npos)
+      throw std::invalid_argument("--vision takes grids like 1x30x40 (t x h x w patches), got '" + one + "'");
+    model::vision::grid_thw g{parse_int("--vision", one.substr(0, x1), 1, 64),
+                              parse_int("--vision", one.substr(x1 + 1, x2 - x1 - 1), 2, 256),
+                              parse_int("--vision", one.substr(x2 + 1), 2, 256)};
+    if (g.h % 2 || g.w % 2) throw std::invalid_argument("--vision grids need even h and w (2x2 merge), got '" + one + "'");
+    out.push_back(g);
+    if (out.size() > 8) throw std::invalid_argument("--vision lists more than 8 grids");
+    start = comma + 1;
+  }
+  return out;
+}
 
 bench_args parse_args(const std::vector<std::string>& args) {
   const auto f = parse_flags(args, {"--model", "--dtype", "--device", "--batches", "--prompt", "--chunk",
-                                    "--decode", "--context", "--repeat", "--bandwidth-mib", "--quant"});
+                                    "--decode", "--context", "--repeat", "--bandwidth-mib", "--quant", "--vision"});
   bench_args b;
   if (!f.count("--model")) throw std::invalid_argument("--model is required");
   b.model_dir = f.at("--model");
@@ -47,6 +70,7 @@ bench_args parse_args(const std::vector<std::string>& args) {
   if (f.count("--context")) b.run.decode_context = parse_int("--context", f.at("--context"), 1, 4096);
   if (f.count("--repeat")) b.run.repeat = int(parse_int("--repeat", f.at("--repeat"), 1, 1000));
   if (f.count("--quant")) b.quant = std::string(model::weight_quant_name(model::parse_weight_quant(f.at("--quant"))));
+  if (f.count("--vision")) b.vision = parse_grids(f.at("--vision"));
   if (f.count("--bandwidth-mib"))
     b.bandwidth_bytes = size_t(parse_int("--bandwidth-mib", f.at("--bandwidth-mib"), 1, 16384)) << 20;
   return b;
@@ -64,6 +88,29 @@ bench::bandwidth_result bandwidth(const bench_args& a) {
   o.array_bytes = a.bandwidth_bytes;
   o.repeat = std::max(a.run.repeat, 3);
   return bench::measure_memory_bandwidth(o);
+}
+
+// The tower in the engine's dtype on each grid, next to tower-shaped GEMM peaks of the same run.
+void bench_vision(const bench_args& a, bench_report& r) {
+  std::cerr << "bench: loading the vision tower...\n";
+  const model::vision::vision_tower tower(a.model_dir, {a.device, r.dtype});
+  r.vision_dtype = tower.dtype();
+  std::cerr << "bench: tower-shaped GEMM peaks...\n";
+  model::gemm_options g;
+  g.device = a.device;
+  g.m = 1024;  // about one 640x480 image's patch rows
+  g.k = 1024;
+  g.n = 4096;
+  g.repeat = a.run.repeat;
+  g.dtype = "float32";
+  r.vision_gemm_f32 = model::measure_gemm_peak(g);
+  g.dtype = r.vision_dtype;
+  r.vision_gemm_dtype = model::measure_gemm_peak(g);
+  for (const auto& grid : a.vision) {
+    std::cerr << "bench: vision tower on " << grid.t << "x" << grid.h << "x" << grid.w << "...\n";
+    r.vision.push_back({grid, model::vision::time_tower(tower, grid, std::min(a.run.repeat, 100)),
+                        model::vision::tower_flops(tower.config(), grid)});
+  }
 }
 
 bench_report run_bench(const bench_args& a) {
@@ -123,6 +170,7 @@ bench_report run_bench(const bench_args& a) {
   std::cerr << "bench: token mask cost...\n";
   r.mask = bench::bench_mask_cost(model::tokenizer::load(a.model_dir + "/tokenizer.json"),
                                   std::size_t(engine.vocab_size()), 20);
+  if (!a.vision.empty()) bench_vision(a, r);
   r.bandwidth_after = bandwidth(a);
   r.load_after = load_average();
   return r;

@@ -1,5 +1,6 @@
 #include "cli/bench_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -26,6 +27,10 @@ double bench_report::decode_bound_tokens_per_s() const {
 
 double bench_report::baseline_decode_bound_tokens_per_s() const {
   return bandwidth_bytes_per_s() / double(baseline_weights.bytes_per_decode_token());
+}
+
+double bench_report::vision_peak_gflops() const {
+  return std::max(vision_gemm_f32.gflops, vision_gemm_dtype.gflops);
 }
 
 double bench_report::prefill_bound_tokens_per_s() const {
@@ -87,6 +92,20 @@ void print_table(std::ostream& os, const bench_report& r) {
      << " ms)";
   if (step1 > 0) os << " = " << fixed(100 * r.mask.median_ms / step1, 1) << " % of a batch-" << r.decode.front().batch << " step";
   os << "\n";
+  if (r.vision.empty()) return;
+  const double peak = r.vision_peak_gflops();
+  os << "\nvision     tower in " << r.vision_dtype << "; GEMM peak at " << r.vision_gemm_f32.m
+     << " x 1024 -> 4096: " << fixed(r.vision_gemm_f32.gflops, 1) << " GFLOP/s float32, "
+     << fixed(r.vision_gemm_dtype.gflops, 1) << " " << r.vision_gemm_dtype.dtype << " (bound: the better)\n"
+     << "  grid t,h,w   patches   seconds    GFLOP   GFLOP/s   ratio to bound   (median of " << r.settings.repeat
+     << ")\n";
+  for (const auto& v : r.vision) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %3lld,%3lld,%3lld  %8lld  %8.2f  %7.0f  %8.1f  %15.2f\n", (long long)v.grid.t,
+                  (long long)v.grid.h, (long long)v.grid.w, (long long)v.grid.patches(), v.seconds, v.flops / 1e9,
+                  v.flops / 1e9 / v.seconds, v.flops / 1e9 / v.seconds / peak);
+    os << line;
+  }
 }
 
 void print_json_line(std::ostream& os, const bench_report& r) {
@@ -167,6 +186,23 @@ void print_json_line(std::ostream& os, const bench_report& r) {
   key_num("mask_median_ms", r.mask.median_ms);
   key_num("mask_p90_ms", r.mask.p90_ms);
   key_num("mask_trie_build_ms", r.mask.trie_build_ms);
+  if (!r.vision.empty()) {
+    key_num("vision_gemm_gflops_float32", r.vision_gemm_f32.gflops);
+    key_num("vision_gemm_gflops", r.vision_gemm_dtype.gflops);
+    w.Key("vision");
+    w.StartArray();
+    for (const auto& v : r.vision) {
+      w.StartObject();
+      w.Key("t"), w.Int64(v.grid.t);
+      w.Key("h"), w.Int64(v.grid.h);
+      w.Key("w"), w.Int64(v.grid.w);
+      key_num("seconds", v.seconds);
+      key_num("gflop", v.flops / 1e9);
+      key_num("ratio", v.flops / 1e9 / v.seconds / r.vision_peak_gflops());
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
   os << sb.GetString() << "\n";
 }

@@ -11,6 +11,7 @@
 #include "bench/mask_bench.hpp"
 #include "bench/memory_bandwidth.hpp"
 #include "bench/weight_traffic.hpp"
+#include "model/vision/patchify.hpp"
 
 namespace vlserve::cli {
 
@@ -30,6 +31,17 @@ struct bench_report {
   // --quant int8|fp8: the same decode batches on unquantized weights, loaded in the same run.
   std::vector<bench::decode_result> baseline_decode;
   bench::weight_traffic baseline_weights;
+  // --vision: the tower on each grid, against the best GEMM rate measured at a tower-shaped
+  // product (patch rows x 1024 -> 4096) in float32 and in the tower's dtype, in the same run.
+  struct vision_timing {
+    model::vision::grid_thw grid;
+    double seconds = 0;
+    double flops = 0;
+  };
+  std::vector<vision_timing> vision;
+  std::string vision_dtype;
+  model::gemm_result vision_gemm_f32, vision_gemm_dtype;
+  double vision_peak_gflops() const;
 
   // Mean of the two triad medians, in bytes/s: the bandwidth the decode ratios use.
   double bandwidth_bytes_per_s() const;

@@ -5,12 +5,14 @@
 #include <thread>
 
 #include "model/text/kernels/bf16_linear.hpp"
+#include "model/text/kernels/split_gemm.hpp"
 
 namespace vlserve::model {
 
 void set_compute_threads(int threads) {
   const int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(n);
+  kernels::single_threaded_blas();  // one thread pool: OpenBLAS runs inside the OpenMP threads
 }
 
 int compute_threads() { return torch::get_num_threads(); }

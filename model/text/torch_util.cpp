@@ -6,6 +6,7 @@
 
 #include "model/checkpoint/checkpoint_error.hpp"
 #include "model/text/kernels/bf16_linear.hpp"
+#include "model/text/kernels/split_gemm.hpp"
 #include "model/text/kernels/widened_linear.hpp"
 
 namespace vlserve::model {
@@ -107,6 +108,8 @@ at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor
   // Prompt chunks of 128+ rows without AVX512-BF16: float32 BLAS GEMM over a widened weight.
   if (kernels::widened_linear_applicable(x, weight, bias)) return kernels::widened_linear(x, weight, bias);
   if (kernels::gemv_linear_applicable(x, weight, bias)) return kernels::gemv_linear(x, weight, bias);
+  // float32 on CPU: on the OpenMP threads, OpenBLAS single-threaded (kernels/split_gemm.hpp).
+  if (kernels::split_linear_applicable(x, weight, bias)) return kernels::split_linear(x, weight, bias);
   if (x.dim() == 2 && x.size(0) == 1 && x.scalar_type() == at::kFloat && x.is_cpu()) {
     at::Tensor y = at::mv(weight, x[0]).unsqueeze(0);
     return bias.defined() ? y + bias : y;

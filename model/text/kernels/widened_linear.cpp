@@ -7,6 +7,7 @@
 #include <string>
 
 #include "model/text/kernels/bf16_linear.hpp"
+#include "model/text/kernels/split_gemm.hpp"
 
 namespace vlserve::model::kernels {
 namespace {
@@ -54,7 +55,9 @@ at::Tensor widened_linear(const at::Tensor& x, const at::Tensor& weight, const a
         weight.numel());
   const at::Tensor wf = scratch.narrow(0, 0, weight.numel()).view(weight.sizes());
   const at::Tensor bf = bias.defined() ? bias.to(at::kFloat) : at::Tensor();
-  return at::linear(x.to(at::kFloat), wf, bf).to(x.scalar_type());
+  const at::Tensor xf = x.to(at::kFloat);
+  if (split_linear_applicable(xf, wf, bf)) return split_linear(xf, wf, bf).to(x.scalar_type());
+  return at::linear(xf, wf, bf).to(x.scalar_type());
 }
 
 }  // namespace vlserve::model::kernels
