@@ -76,10 +76,40 @@ TEST(BenchCli, RandomCheckpointFeedsBench) {
   EXPECT_EQ(doc["decode"][0]["batch"].GetInt64(), 3);
 }
 
+TEST(BenchCli, VisionTimesTheTowerAgainstTheSameRunsGemmPeak) {
+  const auto r = run_vlserve({"bench", "--model", tiny_model(), "--prompt", "8", "--decode", "2", "--repeat", "1",
+                              "--batches", "1", "--bandwidth-mib", "4", "--vision", "2x4x6"});
+  ASSERT_EQ(r.rc, 0) << r.output;
+  EXPECT_NE(r.output.find("ratio to bound"), std::string::npos) << r.output;
+  rapidjson::Document doc;
+  doc.Parse(last_json_line(r.output).c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.output;
+  ASSERT_TRUE(doc.HasMember("vision")) << r.output;
+  const auto& v = doc["vision"][0];
+  EXPECT_EQ(v["t"].GetInt64(), 2);
+  EXPECT_EQ(v["h"].GetInt64(), 4);
+  EXPECT_EQ(v["w"].GetInt64(), 6);
+  // The fixture tower (depth 4, width 64, MLP 128, 3 deepstack mergers) on 48 patches in two
+  // frames of 24: patch embedding 2·48·1536·64, per block 2·48·64·512 of projections and
+  // 4·2·24²·64 of attention, four mergers of 2·12·(256² + 256·64).
+  const double flops = 2.0 * 48 * 1536 * 64 + 4 * (2.0 * 48 * 64 * 512 + 4.0 * 2 * 24 * 24 * 64) +
+                       4 * (2.0 * 12 * (256 * 256 + 256 * 64));
+  EXPECT_NEAR(v["gflop"].GetDouble(), flops / 1e9, 1e-9);
+  EXPECT_GT(v["seconds"].GetDouble(), 0.0);
+  EXPECT_GT(doc["vision_gemm_gflops_float32"].GetDouble(), 0.0);
+  EXPECT_TRUE(std::isfinite(v["ratio"].GetDouble()));
+}
+
 TEST(BenchCli, BadArgumentsExitTwoNamingTheProblem) {
   auto r = run_vlserve({"bench", "--model", tiny_model(), "--batches", "1,x"});
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.output.find("--batches"), std::string::npos) << r.output;
+  r = run_vlserve({"bench", "--model", tiny_model(), "--vision", "1x3x4"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.output.find("--vision grids need even h and w"), std::string::npos) << r.output;
+  r = run_vlserve({"bench", "--model", tiny_model(), "--vision", "1x30"});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.output.find("--vision takes grids like 1x30x40"), std::string::npos) << r.output;
   r = run_vlserve({"bench", "--prompt", "16"});
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.output.find("--model is required"), std::string::npos) << r.output;
