@@ -376,6 +376,9 @@ registry_actor::behavior_type registry_behavior(registry_ptr self, registry_conf
             if (!owner) return sink->close(failure::unknown_session, no_session_message(failure::unknown_session, id));
             auto relay = spawn_session_relay(self->system(), sink, owner);
             self->monitor(relay);
+            // Linked: stopping the registry at shutdown stops the relays too (the system waits for
+            // every actor, and a relay otherwise lives as long as its owner node).
+            self->link_to(relay);
             self->state.relays[sink] = relay;
             self->send(owner, vl_subscribe_atom::value, id, relay, from);
           });

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "tests/e2e/e2e_server.hpp"
@@ -39,8 +40,9 @@ bool wait_for_peers(const e2e_server& node, int peers) {
 
 class ClusterOwner : public ::testing::Test {
  protected:
+  static uint16_t cluster_port_a() { return cluster_a_; }
   static void SetUpTestSuite() {
-    const uint16_t ca = free_port(), cb = free_port(), cc = free_port();
+    const uint16_t ca = cluster_a_ = free_port(), cb = free_port(), cc = free_port();
     a_ = new e2e_server(fresh_dir("owner_a_db"), node_env(ca, ""), "owner_a.log");
     b_ = new e2e_server(fresh_dir("owner_b_db"), node_env(cb, "127.0.0.1:" + std::to_string(ca)), "owner_b.log");
     c_ = new e2e_server(fresh_dir("owner_c_db"), node_env(cc, "127.0.0.1:" + std::to_string(ca)), "owner_c.log");
@@ -53,7 +55,9 @@ class ClusterOwner : public ::testing::Test {
   static e2e_server* a_;
   static e2e_server* b_;
   static e2e_server* c_;
+  static uint16_t cluster_a_;
 };
+uint16_t ClusterOwner::cluster_a_ = 0;
 e2e_server* ClusterOwner::a_ = nullptr;
 e2e_server* ClusterOwner::b_ = nullptr;
 e2e_server* ClusterOwner::c_ = nullptr;
@@ -128,4 +132,29 @@ TEST_F(ClusterOwner, AnIdNobodyHasIs404Everywhere) {
   EXPECT_EQ(http_request(a_->port(), "POST", "/v1/cancel/nobody-has-this").status, 404);
   sse_stream s(c_->port(), "GET", "/v1/sessions/nobody-has-this/events");
   EXPECT_EQ(s.status(), 404);
+}
+
+// Last: a fourth node that stops while a client reads another node's session through it. Its
+// relay must not hold up the shutdown (the actor system waits for every actor it runs): the node
+// stops well before the 4 s exit timer that ends a shutdown stuck on a long engine step.
+TEST_F(ClusterOwner, ANodeRelayingAStreamStopsPromptly) {
+  ASSERT_TRUE(wait_for_peers(*a_, 2) && wait_for_peers(*b_, 2));
+  e2e_server d(fresh_dir("owner_d_db"), node_env(free_port(), "127.0.0.1:" + std::to_string(cluster_port_a())),
+               "owner_d.log");
+  ASSERT_TRUE(wait_for_peers(d, 3)) << d.log();
+  sse_stream owned(b_->port(), "POST", "/v1/chat/completions", long_stream("relayed-at-shutdown", 8000));
+  ASSERT_EQ(owned.status(), 200);
+  const auto first = owned.next().value();
+  sse_stream relayed(d.port(), "GET", "/v1/sessions/relayed-at-shutdown/events", {}, {{"Last-Event-ID", first.id}});
+  ASSERT_EQ(relayed.status(), 200);
+  ASSERT_TRUE(relayed.next().has_value()) << d.log();
+  const auto t0 = std::chrono::steady_clock::now();
+  d.process().signal(SIGTERM);
+  const auto rc = d.process().wait_for_exit(10000);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(rc.has_value()) << "D did not stop within 10 s\n" << d.log();
+  EXPECT_LT(seconds, 3.0) << d.log();
+  // The owner's stream goes on for its own client.
+  EXPECT_TRUE(owned.next().has_value());
+  EXPECT_EQ(http_request(b_->port(), "POST", "/v1/cancel/relayed-at-shutdown").status, 200);
 }
