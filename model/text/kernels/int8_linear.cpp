@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "model/text/kernels/split_gemm.hpp"
 #include "model/text/kernels/widened_linear.hpp"
 
 namespace vlserve::model::kernels {
@@ -89,7 +90,10 @@ at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tens
     dequantize_into(w, scratch.data_ptr<float>());
     const at::Tensor wf = scratch.narrow(0, 0, numel).view({w.out_features(), w.in_features});
     const at::Tensor bf = bias.defined() ? bias.to(at::kFloat) : at::Tensor();
-    return at::linear(x.to(at::kFloat), wf, bf).to(x.scalar_type());
+    const at::Tensor xf = x.to(at::kFloat);
+    // OpenBLAS runs single-threaded: the product is split over the OpenMP threads (split_gemm.hpp).
+    if (split_linear_applicable(xf, wf, bf)) return split_linear(xf, wf, bf).to(x.scalar_type());
+    return at::linear(xf, wf, bf).to(x.scalar_type());
   }
   return int8_linear_kernel(x, w, bias, int8_linear_isa());
 }
