@@ -14,28 +14,15 @@
 #include <vector>
 
 #include "model/text/kernels/bf16_linear.hpp"
+#include "tests/kernels/bench_timing.hpp"
 
 namespace {
 
 using vlserve::model::kernels::gemv_linear;
 
-std::string loadavg() {
-  std::ifstream f("/proc/loadavg");
-  std::string line;
-  std::getline(f, line);
-  return line;
-}
-
-double seconds_of(const std::function<void()>& fn) {
-  const auto t0 = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using vlserve::kernel_bench::loadavg;
+using vlserve::kernel_bench::median;
+using vlserve::kernel_bench::seconds_of;
 
 // Enough copies of W that one pass over them (~256 MB) cannot be served from cache.
 std::vector<at::Tensor> weight_copies(int64_t n, int64_t k) {

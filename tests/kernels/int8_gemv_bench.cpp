@@ -15,29 +15,16 @@
 #include <vector>
 
 #include "model/text/kernels/bf16_linear.hpp"
+#include "tests/kernels/bench_timing.hpp"
 #include "model/text/kernels/int8_linear.hpp"
 
 namespace {
 
 namespace k = vlserve::model::kernels;
 
-std::string loadavg() {
-  std::ifstream f("/proc/loadavg");
-  std::string line;
-  std::getline(f, line);
-  return line;
-}
-
-double seconds_of(const std::function<void()>& fn) {
-  const auto t0 = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using vlserve::kernel_bench::loadavg;
+using vlserve::kernel_bench::median;
+using vlserve::kernel_bench::seconds_of;
 
 }  // namespace
 
