@@ -90,10 +90,8 @@ at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tens
     dequantize_into(w, scratch.data_ptr<float>());
     const at::Tensor wf = scratch.narrow(0, 0, numel).view({w.out_features(), w.in_features});
     const at::Tensor bf = bias.defined() ? bias.to(at::kFloat) : at::Tensor();
-    const at::Tensor xf = x.to(at::kFloat);
     // OpenBLAS runs single-threaded: the product is split over the OpenMP threads (split_gemm.hpp).
-    if (split_linear_applicable(xf, wf, bf)) return split_linear(xf, wf, bf).to(x.scalar_type());
-    return at::linear(xf, wf, bf).to(x.scalar_type());
+    return float32_linear(x.to(at::kFloat), wf, bf).to(x.scalar_type());
   }
   return int8_linear_kernel(x, w, bias, int8_linear_isa());
 }

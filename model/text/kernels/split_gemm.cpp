@@ -39,6 +39,10 @@ bool split_linear_applicable(const at::Tensor& x, const at::Tensor& w, const at:
   return !bias.defined() || (bias.dim() == 1 && bias.size(0) == w.size(0) && bias.scalar_type() == at::kFloat);
 }
 
+at::Tensor float32_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
+  return split_linear_applicable(x, w, bias) ? split_linear(x, w, bias) : at::linear(x, w, bias);
+}
+
 at::Tensor split_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
   const at::Tensor xc = x.contiguous();
   const int64_t m = xc.size(0), n = w.size(0);

@@ -20,4 +20,8 @@ at::Tensor split_linear(const at::Tensor& x, const at::Tensor& w, const at::Tens
 // Whether split_linear takes this product: CPU float32, 2-D, contiguous weight.
 bool split_linear_applicable(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
 
+// A float32 product over widened or dequantized weights: split_linear where it applies, else
+// at::linear.
+at::Tensor float32_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
+
 }  // namespace vlserve::model::kernels

@@ -55,9 +55,7 @@ at::Tensor widened_linear(const at::Tensor& x, const at::Tensor& weight, const a
         weight.numel());
   const at::Tensor wf = scratch.narrow(0, 0, weight.numel()).view(weight.sizes());
   const at::Tensor bf = bias.defined() ? bias.to(at::kFloat) : at::Tensor();
-  const at::Tensor xf = x.to(at::kFloat);
-  if (split_linear_applicable(xf, wf, bf)) return split_linear(xf, wf, bf).to(x.scalar_type());
-  return at::linear(xf, wf, bf).to(x.scalar_type());
+  return float32_linear(x.to(at::kFloat), wf, bf).to(x.scalar_type());
 }
 
 }  // namespace vlserve::model::kernels
