@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/median.hpp"
 #include "cli/bench_args.hpp"
 #include "cli/bench_report.hpp"
 #include "cli/commands.hpp"
@@ -108,7 +109,7 @@ void bench_vision(const bench_args& a, bench_report& r) {
   r.vision_gemm_dtype = model::measure_gemm_peak(g);
   for (const auto& grid : a.vision) {
     std::cerr << "bench: vision tower on " << grid.t << "x" << grid.h << "x" << grid.w << "...\n";
-    r.vision.push_back({grid, model::vision::time_tower(tower, grid, std::min(a.run.repeat, 100)),
+    r.vision.push_back({grid, bench::median(model::vision::time_tower(tower, grid, std::min(a.run.repeat, 100))),
                         model::vision::tower_flops(tower.config(), grid)});
   }
 }

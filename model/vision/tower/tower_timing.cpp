@@ -1,6 +1,5 @@
 #include "model/vision/tower/tower_timing.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <vector>
@@ -24,7 +23,7 @@ double tower_flops(const vision_config& c, const grid_thw& g) {
   return embed + double(c.depth) * (projections + attention) + mergers * merger;
 }
 
-double time_tower(const vision_tower& tower, const grid_thw& g, int repeat) {
+std::vector<double> time_tower(const vision_tower& tower, const grid_thw& g, int repeat) {
   if (repeat < 1 || repeat > 100) throw std::invalid_argument("time_tower: repeat must be 1..100");
   const auto& c = tower.config();
   const size_t row = size_t(c.in_channels * c.temporal_patch_size * c.patch_size * c.patch_size);
@@ -40,9 +39,7 @@ double time_tower(const vision_tower& tower, const grid_thw& g, int repeat) {
   once();
   std::vector<double> s;
   for (int r = 0; r < repeat; ++r) s.push_back(once());
-  std::sort(s.begin(), s.end());
-  const size_t m = s.size() / 2;
-  return s.size() % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+  return s;
 }
 
 }  // namespace vlserve::model::vision

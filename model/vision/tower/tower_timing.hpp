@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "model/checkpoint/model_config.hpp"
 #include "model/vision/patchify.hpp"
@@ -16,7 +17,8 @@ namespace vlserve::model::vision {
 // softmax are left out (a few percent at these sizes).
 double tower_flops(const vision_config& c, const grid_thw& g);
 
-// Median wall seconds of `repeat` encodes (1..100) of one item of grid `g`, after one warm-up.
-double time_tower(const vision_tower& tower, const grid_thw& g, int repeat);
+// Wall seconds of each of `repeat` encodes (1..100) of one item of grid `g`, after one warm-up
+// (the caller reports their median).
+std::vector<double> time_tower(const vision_tower& tower, const grid_thw& g, int repeat);
 
 }  // namespace vlserve::model::vision
