@@ -20,12 +20,12 @@
 namespace vlserve::http {
 namespace {
 
-// The client's session id (body, then X-Session-Id), or a fresh unguessable one.
-std::optional<std::string> pick_session_id(const pending_chat& p, const model::chat_request& body) {
-  std::string id = body.session_id.value_or(p.session_header);
-  if (id.empty()) return new_session_id();
-  if (!valid_session_id(id)) return std::nullopt;
-  return id;
+// The id the client asked for (body, then X-Session-Id), or a fresh unguessable one when it asked
+// for none; nullopt when the one it asked for is not a valid id.
+std::optional<std::string> pick_session_id(const std::string& requested) {
+  if (requested.empty()) return new_session_id();
+  if (!valid_session_id(requested)) return std::nullopt;
+  return requested;
 }
 
 void open_session(route_context& ctx, pending_chat& p) {
@@ -60,8 +60,9 @@ void open_session(route_context& ctx, pending_chat& p) {
                                                  " sequences at once (MAX_BATCH); ask for fewer choices or send "
                                                  "several requests",
                                              "n"));
-  const auto id = pick_session_id(p, body);
-  const bool id_from_client = !body.session_id.value_or(p.session_header).empty();
+  const std::string requested_id = body.session_id.value_or(p.session_header);
+  const auto id = pick_session_id(requested_id);
+  const bool id_from_client = !requested_id.empty();
   if (!id) return send_api_error(reply, bad_request("session ids are 1-128 characters of [A-Za-z0-9._-]", "session_id"));
 
   // Sampling and stop settings are checked here for both paths, so they fail before any media is
