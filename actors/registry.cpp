@@ -233,19 +233,24 @@ bool forget_cluster_actor(registry_ptr self, const caf::down_msg& dm) {
   return false;
 }
 
+// A session's info, or its state after a client's cancel.
+auto ask_session(registry_ptr self, const session_actor& session, bool cancel) {
+  const auto timeout = self->state.cfg.store_timeout;
+  return cancel ? self->request(session, timeout, vl_cancel_atom::value, std::string("client"))
+                : self->request(session, timeout, vl_info_atom::value);
+}
+
 // Asks the session `id` (live, stored, or owned by a peer) for its info, or cancels it.
 void info_or_cancel(registry_ptr self, const std::string& id, bool cancel, const info_callback& cb) {
   with_session(self, id, [=](session_actor session, failure why) {
-    const auto timeout = self->state.cfg.store_timeout;
-    if (session) {
-      auto req = cancel ? self->request(session, timeout, vl_cancel_atom::value, std::string("client"))
-                        : self->request(session, timeout, vl_info_atom::value);
-      return req.then([=](const session_info& info) { cb(info, failure::none); },
-                      [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
-    }
+    if (session)
+      return ask_session(self, session, cancel)
+          .then([=](const session_info& info) { cb(info, failure::none); },
+                [=](const caf::error& err) { cb(std::nullopt, failure_of(err)); });
     if (why != failure::unknown_session) return cb(std::nullopt, why);
     find_owner(self, id, [=](registry_peer_actor owner) {
       if (!owner) return cb(std::nullopt, failure::unknown_session);
+      const auto timeout = self->state.cfg.store_timeout;
       auto req = cancel ? self->request(owner, timeout, vl_cancel_atom::value, id)
                         : self->request(owner, timeout, vl_info_atom::value, id);
       // The owner forgot it since (expired), or went away: unknown, unless it was only slow.
@@ -266,11 +271,9 @@ caf::result<session_info> answer_peer(registry_ptr self, const std::string& id, 
       rp.deliver(caf::make_error(caf::sec::runtime_error, "unknown session"));
       return;
     }
-    const auto timeout = self->state.cfg.store_timeout;
-    auto req = cancel ? self->request(session, timeout, vl_cancel_atom::value, std::string("client"))
-                      : self->request(session, timeout, vl_info_atom::value);
-    req.then([rp](const session_info& info) mutable { rp.deliver(info); },
-             [rp](const caf::error& err) mutable { rp.deliver(err); });
+    ask_session(self, session, cancel)
+        .then([rp](const session_info& info) mutable { rp.deliver(info); },
+              [rp](const caf::error& err) mutable { rp.deliver(err); });
   });
   return rp;
 }
