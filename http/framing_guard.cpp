@@ -64,10 +64,9 @@ void refuse(const std::shared_ptr<Tcp::Peer>& peer, const std::shared_ptr<connec
             const api_error& e, uint64_t drain_allowance, actors::service_metrics& metrics) {
   metrics.count_request(e.status);
   spdlog::info("refused a request from {} before parsing: {} {}", peer->address().host(), e.status, e.message);
-  const std::string body = error_body(e);
-  const std::string reply = "HTTP/1.1 " + std::to_string(e.status) + " " + reason_phrase(e.status) +
-                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                            "\r\nConnection: close\r\n\r\n" + body;
+  // Not a raw_reply: the socket is shut once these bytes are written, so the send's own promise is
+  // needed.
+  const std::string reply = whole_response(e.status, "application/json", error_body(e), {"Connection: close"});
   // An earlier deferred reply may have marked the connection idle (only the day-long keep-alive
   // timeout then applies); the header timeout must bound the drain.
   peer->setIdle(false);

@@ -26,11 +26,17 @@ void raw_reply::send(int status, const std::string& content_type, const std::str
                      const std::vector<std::string>& extra_headers) {
   if (started_.exchange(true)) return;
   metrics_.count_request(status);
-  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
-  head += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  for (const auto& h : extra_headers) head += h + "\r\n";
-  for (const auto& h : common_) head += h + "\r\n";
-  write(head + "\r\n" + body);
+  std::vector<std::string> headers = extra_headers;
+  headers.insert(headers.end(), common_.begin(), common_.end());
+  write(whole_response(status, content_type, body, headers));
+}
+
+std::string whole_response(int status, const std::string& content_type, const std::string& body,
+                           const std::vector<std::string>& headers) {
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
+  out += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  for (const auto& h : headers) out += h + "\r\n";
+  return out + "\r\n" + body;
 }
 
 void raw_reply::send_no_content() {

@@ -51,4 +51,8 @@ class raw_reply {
 
 const char* reason_phrase(int status);
 
+// The bytes of a whole response with Content-Length; `headers` are complete "Name: value" lines.
+std::string whole_response(int status, const std::string& content_type, const std::string& body,
+                           const std::vector<std::string>& headers);
+
 }  // namespace vlserve::http
