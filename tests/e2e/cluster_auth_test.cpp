@@ -147,6 +147,10 @@ TEST_F(ClusterAuth, ABadJobFromAMemberIsRefusedAloneWhileAStreamFinishes) {
   const actors::model_worker_actor worker = welcome->worker;
   // Nodes are symmetric, so the node now places requests on this client's idle worker too; it
   // leaves, and the node stops using it (the node's registry monitors it), before the stream.
+  // The gate answers first and hands the joiner to its registry after, so the gauge may lag a moment.
+  const auto joined = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (metric(node_->port(), "vlserve_cluster_peers") != 1 && std::chrono::steady_clock::now() < joined)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_EQ(metric(node_->port(), "vlserve_cluster_peers"), 1);
   caf::anon_send_exit(worker_, caf::exit_reason::user_shutdown);
   worker_ = nullptr;
