@@ -20,9 +20,11 @@ void expect_close(const at::Tensor& y, const at::Tensor& ref, const std::string&
 
 TEST(split_gemm, openblas_is_set_to_one_thread) {
   if (!single_threaded_blas()) GTEST_SKIP() << "the BLAS here is not OpenBLAS (or VLSERVE_BLAS_SPLIT=off)";
-  EXPECT_TRUE(split_linear_applicable(at::randn({4, 8}), at::randn({16, 8}), at::Tensor()));
-  EXPECT_FALSE(split_linear_applicable(at::randn({4, 8}).to(at::kBFloat16), at::randn({16, 8}), at::Tensor()));
-  EXPECT_FALSE(split_linear_applicable(at::randn({4, 8}), at::randn({8, 16}).t(), at::Tensor()))
+  EXPECT_TRUE(split_linear_applicable(at::randn({4, 512}), at::randn({1024, 512}), at::Tensor()));
+  EXPECT_FALSE(split_linear_applicable(at::randn({4, 8}), at::randn({16, 8}), at::Tensor()))
+      << "a small product stays on one thread";
+  EXPECT_FALSE(split_linear_applicable(at::randn({4, 512}).to(at::kBFloat16), at::randn({1024, 512}), at::Tensor()));
+  EXPECT_FALSE(split_linear_applicable(at::randn({4, 1024}), at::randn({1024, 512}).t(), at::Tensor()))
       << "a transposed (non-contiguous) weight goes to at::linear";
 }
 
@@ -50,8 +52,8 @@ TEST(split_gemm, equals_linear_for_every_split) {
 
 TEST(split_gemm, dense_float32_products_still_equal_linear) {
   if (!single_threaded_blas()) GTEST_SKIP() << "the BLAS here is not OpenBLAS (or VLSERVE_BLAS_SPLIT=off)";
-  const at::Tensor w = at::randn({40, 24});
-  const at::Tensor x = at::randn({5, 24});
+  const at::Tensor w = at::randn({1024, 512});
+  const at::Tensor x = at::randn({5, 512});
   expect_close(dense(x, w, {}, compute_mode{}), at::linear(x, w, {}), "dense float32");
 }
 

@@ -13,6 +13,10 @@ namespace {
 
 // Rows per part below which a product is split by output columns instead.
 constexpr int64_t k_min_rows_per_part = 32;
+// Multiply-adds below which a product stays on the calling thread (as OpenBLAS itself keeps small
+// products on one thread): a fork-join costs more than it saves there, and a partner thread
+// preempted by another process stalls the whole step.
+constexpr int64_t k_min_split_work = int64_t(1) << 21;
 
 bool set_openblas_to_one_thread() {
   const char* env = std::getenv("VLSERVE_BLAS_SPLIT");
@@ -35,7 +39,7 @@ bool single_threaded_blas() {
 bool split_linear_applicable(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
   if (!single_threaded_blas() || !x.is_cpu() || !w.is_cpu() || x.dim() != 2 || w.dim() != 2) return false;
   if (x.scalar_type() != at::kFloat || w.scalar_type() != at::kFloat || !w.is_contiguous()) return false;
-  if (w.size(1) != x.size(1)) return false;
+  if (w.size(1) != x.size(1) || x.size(0) * w.size(0) * w.size(1) < k_min_split_work) return false;
   return !bias.defined() || (bias.dim() == 1 && bias.size(0) == w.size(0) && bias.scalar_type() == at::kFloat);
 }
 

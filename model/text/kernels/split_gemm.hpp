@@ -17,7 +17,8 @@ bool single_threaded_blas();
 // x [M, K] float32 times w [N, K]ᵀ (+ bias [N]) on CPU, split over at::get_num_threads() parts.
 at::Tensor split_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
 
-// Whether split_linear takes this product: CPU float32, 2-D, contiguous weight.
+// Whether split_linear takes this product: CPU float32, 2-D, contiguous weight, and at least
+// 2^21 multiply-adds (smaller ones stay on one thread).
 bool split_linear_applicable(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
 
 // A float32 product over widened or dequantized weights: split_linear where it applies, else
