@@ -98,7 +98,9 @@ TEST_P(attention_kernel, reads_strided_views_like_the_kv_cache_and_vision_layout
                 .abs().max().item<double>(), 2e-5);
 }
 
-// A prompt read in chunks gives bit-identical rows to the same prompt read at once.
+// A prompt read in chunks gives bit-identical rows to the same prompt read at once. The whole
+// prompt and the 45-row chunks read K and V from the call's packed copy, the 1-row chunk at 149
+// widens them per block itself: both layouts must give the same bits.
 TEST_P(attention_kernel, chunked_prompt_rows_equal_whole_prompt_rows_bit_for_bit) {
   const int64_t n = 150;
   const at::Tensor q = at::randn({n, 16, 128});

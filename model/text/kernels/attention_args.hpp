@@ -8,6 +8,7 @@ namespace vlserve::model::kernels {
 
 inline constexpr int64_t k_attention_max_head_dim = 256;
 inline constexpr int64_t k_attention_rows = 64;  // query rows (heads x queries) per work item
+inline constexpr int64_t k_attention_key_block = 32;  // keys per streaming-softmax step
 
 enum class attention_dtype { f32, bf16 };
 
@@ -29,6 +30,13 @@ struct attention_args {
   // query's own cache index when the first query sits at cache index causal_offset).
   int64_t causal_offset = -1;
   float scale = 1.0f;
+  // Optional: K and V already widened to float32 in the kernel's block layout (attention_pack_kv),
+  // so work items read them in place instead of each converting (and transposing) its own copy.
+  // packed_k: per kv head, per block of k_attention_key_block keys, head_dim rows of the block's
+  // keys (the block transposed); packed_v: per kv head, one row of head_dim per key. Keys are
+  // rounded up to whole blocks with zeros. Both set or both null.
+  const float* packed_k = nullptr;
+  const float* packed_v = nullptr;
 };
 
 namespace detail {

@@ -1,6 +1,7 @@
 #include "model/text/kernels/attention_kernel.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +14,18 @@ namespace {
 
 int64_t queries_per_item(const attention_args& a) {
   return std::max<int64_t>(1, k_attention_rows / (a.heads / a.kv_heads));
+}
+
+int64_t padded_keys(const attention_args& a) {
+  return (a.keys + k_attention_key_block - 1) / k_attention_key_block * k_attention_key_block;
+}
+
+float widen(const void* base, int64_t i, attention_dtype t) {
+  if (t == attention_dtype::f32) return static_cast<const float*>(base)[i];
+  const uint32_t bits = uint32_t(static_cast<const uint16_t*>(base)[i]) << 16;  // exact
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
 }
 
 }  // namespace
@@ -51,11 +64,39 @@ void check_attention_args(const attention_args& a) {
     reject("head_dim must be a multiple of 16 up to " + std::to_string(k_attention_max_head_dim));
   if (a.causal_offset >= 0 && a.causal_offset + 1 > a.keys)
     reject("causal offset leaves the first query without keys");
+  if ((a.packed_k == nullptr) != (a.packed_v == nullptr)) reject("packed K without packed V");
 }
 
 int64_t attention_work_items(const attention_args& a) {
   const int64_t per = queries_per_item(a);
   return a.kv_heads * ((a.queries + per - 1) / per);
+}
+
+bool attention_packing_pays(const attention_args& a) { return a.queries > queries_per_item(a); }
+
+int64_t attention_packed_floats(const attention_args& a) {
+  return 2 * a.kv_heads * padded_keys(a) * a.head_dim;
+}
+
+void attention_pack_kv(const attention_args& a, int64_t g, float* packed) {
+  if (g < 0 || g >= a.kv_heads || packed == nullptr) reject("bad kv head or buffer to pack");
+  const int64_t d = a.head_dim, keys = padded_keys(a), kb = k_attention_key_block;
+  float* kt = packed + g * keys * d;                                  // blocks of [d][kb]
+  float* v = packed + attention_packed_floats(a) / 2 + g * keys * d;  // rows of [d]
+  for (int64_t j = 0; j < keys; ++j) {
+    float* kcol = kt + (j / kb) * d * kb + j % kb;
+    float* vrow = v + j * d;
+    if (j >= a.keys) {
+      for (int64_t c = 0; c < d; ++c) kcol[c * kb] = vrow[c] = 0.0f;
+      continue;
+    }
+    const int64_t kbase = g * a.k_head_stride + j * a.k_row_stride;
+    const int64_t vbase = g * a.v_head_stride + j * a.v_row_stride;
+    for (int64_t c = 0; c < d; ++c) {
+      kcol[c * kb] = widen(a.k, kbase + c, a.dtype);
+      vrow[c] = widen(a.v, vbase + c, a.dtype);
+    }
+  }
 }
 
 void attention_run_item(const attention_args& a, attention_isa isa, int64_t item) {

@@ -33,4 +33,16 @@ void check_attention_args(const attention_args& a);
 int64_t attention_work_items(const attention_args& a);
 void attention_run_item(const attention_args& a, attention_isa isa, int64_t item);
 
+// Packing K and V once per call pays when a kv head's queries span more than one work item (a
+// prompt, a vision frame): every item would otherwise widen and transpose the same keys again.
+// Decode steps (one item per kv head) read them in place.
+bool attention_packing_pays(const attention_args& a);
+// Floats the packed K and V of all kv heads take: 2 x kv_heads x keys rounded up to whole blocks
+// x head_dim.
+int64_t attention_packed_floats(const attention_args& a);
+// Writes kv head g's share of the packed K and V into `packed` (attention_packed_floats floats,
+// shared by all heads; heads may be packed concurrently). Afterwards set a.packed_k = packed and
+// a.packed_v = packed + attention_packed_floats(a) / 2.
+void attention_pack_kv(const attention_args& a, int64_t g, float* packed);
+
 }  // namespace vlserve::model::kernels

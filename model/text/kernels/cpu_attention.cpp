@@ -6,6 +6,17 @@
 #include <string>
 
 namespace vlserve::model::kernels {
+namespace {
+
+// Grows only (as widened_linear's): the packed K and V of a long prompt are tens of MiB, and a
+// fresh at::empty would fault its pages in again on every layer. Bounded by the longest context.
+float* pack_buffer(int64_t floats) {
+  static thread_local at::Tensor buffer;
+  if (!buffer.defined() || buffer.numel() < floats) buffer = at::empty({floats}, at::kFloat);
+  return buffer.data_ptr<float>();
+}
+
+}  // namespace
 
 bool cpu_attention_enabled() {
   static const bool enabled = [] {
@@ -65,6 +76,14 @@ at::Tensor cpu_attention(const at::Tensor& q, const at::Tensor& k, const at::Ten
   a.causal_offset = causal_offset;
   a.scale = float(scale);
   check_attention_args(a);
+  if (attention_packing_pays(a)) {
+    float* packed = pack_buffer(attention_packed_floats(a));
+    at::parallel_for(0, a.kv_heads, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t g = begin; g < end; ++g) attention_pack_kv(a, g, packed);
+    });
+    a.packed_k = packed;
+    a.packed_v = packed + attention_packed_floats(a) / 2;
+  }
   at::parallel_for(0, attention_work_items(a), 1, [&](int64_t begin, int64_t end) {
     for (int64_t item = begin; item < end; ++item) attention_run_item(a, isa, item);
   });
