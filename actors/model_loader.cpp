@@ -7,7 +7,9 @@
 
 #include "hub/hub_error.hpp"
 #include "hub/resolve_model_dir.hpp"
+#include "model/device_info.hpp"
 #include "model/serving/memory_check.hpp"
+#include "model/vision/tower/vision_tower.hpp"
 
 namespace vlserve::actors {
 
@@ -30,7 +32,11 @@ model_loader hub_model_loader(hub::hub_options hub, model::model_load_options op
     o.engine.prefix_cache_bytes = prefix_cache_bytes;
     if (o.engine.device == "cpu") {
       if (const auto free = model::available_memory_bytes()) {
-        const uint64_t weights = model::estimate_weight_bytes(dir, o.engine.dtype);
+        uint64_t weights = model::estimate_weight_bytes(dir, o.engine.dtype);
+        // A float32 tower beside a 2-byte engine holds its weights at twice their file bytes.
+        if (o.engine.dtype != "float32" &&
+            model::resolve_vision_dtype(o.vision_dtype, o.engine.dtype, o.engine.device) == "float32")
+          weights += model::vision_weight_bytes(dir);
         model::check_memory_fits(weights, *free, o.engine.dtype);
         // auto: a quarter of what the weights leave free, at most 4 GiB.
         if (prefix_cache_bytes < 0)
@@ -41,7 +47,9 @@ model_loader hub_model_loader(hub::hub_options hub, model::model_load_options op
     if (o.engine.prefix_cache_bytes < 0) o.engine.prefix_cache_bytes = int64_t(1) << 30;
     progress("loading weights from " + dir, 0.99);
     spdlog::info("loading model from {}", dir);
-    return model::load_model(dir, o);
+    model::loaded_model m = model::load_model(dir, o);
+    if (m.defaults.tower) spdlog::info("vision tower in {} (VISION_DTYPE={})", m.defaults.tower->dtype(), o.vision_dtype);
+    return m;
   };
 }
 

@@ -42,6 +42,7 @@ worker_config worker_config_from(const config::settings& s) {
   load.engine.weight_quant = s.weight_quant;
   load.engine.max_context = s.max_context;
   load.vision_cache_bytes = s.vision_cache_bytes;
+  load.vision_dtype = s.vision_dtype;
   w.loader = hub_model_loader(hub::hub_options_from_env(s), load, s.prefix_cache_bytes);
   w.runner.max_batch = s.max_batch;
   w.runner.prefill_chunk = s.prefill_chunk;

@@ -24,10 +24,12 @@ namespace {
 const char* const k_usage_line =
     "usage: vlserve bench --model DIR [--dtype bfloat16|float32] [--device cpu|cuda] "
     "[--batches 1,4,8] [--prompt 512[,2048,...]] [--chunk 512] [--decode 32] [--context 64] [--repeat 5] "
-    "[--bandwidth-mib 256] [--quant none|int8|fp8] [--vision 1x30x40[,8x30x40,...]]";
+    "[--bandwidth-mib 256] [--quant none|int8|fp8] [--vision 1x30x40[,8x30x40,...]] "
+    "[--vision-dtype auto|bfloat16|float16|float32]";
 
 struct bench_args {
   std::string model_dir, dtype = "bfloat16", device = "cpu", quant = "none";
+  std::string vision_dtype = "auto";  // as VISION_DTYPE
   std::vector<int64_t> batches{1, 4, 8};
   std::vector<int64_t> prompts{512};
   bench::engine_bench_options run;
@@ -58,7 +60,8 @@ std::vector<model::vision::grid_thw> parse_grids(const std::string& text) {
 
 bench_args parse_args(const std::vector<std::string>& args) {
   const auto f = parse_flags(args, {"--model", "--dtype", "--device", "--batches", "--prompt", "--chunk",
-                                    "--decode", "--context", "--repeat", "--bandwidth-mib", "--quant", "--vision"});
+                                    "--decode", "--context", "--repeat", "--bandwidth-mib", "--quant", "--vision",
+                                    "--vision-dtype"});
   bench_args b;
   if (!f.count("--model")) throw std::invalid_argument("--model is required");
   b.model_dir = f.at("--model");
@@ -72,6 +75,13 @@ bench_args parse_args(const std::vector<std::string>& args) {
   if (f.count("--repeat")) b.run.repeat = int(parse_int("--repeat", f.at("--repeat"), 1, 1000));
   if (f.count("--quant")) b.quant = std::string(model::weight_quant_name(model::parse_weight_quant(f.at("--quant"))));
   if (f.count("--vision")) b.vision = parse_grids(f.at("--vision"));
+  if (f.count("--vision-dtype")) {
+    b.vision_dtype = f.at("--vision-dtype");
+    if (b.vision_dtype != "auto" && b.vision_dtype != "bfloat16" && b.vision_dtype != "float16" &&
+        b.vision_dtype != "float32")
+      throw std::invalid_argument("--vision-dtype takes auto, bfloat16, float16 or float32, got '" +
+                                  b.vision_dtype + "'");
+  }
   if (f.count("--bandwidth-mib"))
     b.bandwidth_bytes = size_t(parse_int("--bandwidth-mib", f.at("--bandwidth-mib"), 1, 16384)) << 20;
   return b;
@@ -91,10 +101,12 @@ bench::bandwidth_result bandwidth(const bench_args& a) {
   return bench::measure_memory_bandwidth(o);
 }
 
-// The tower in the engine's dtype on each grid, next to tower-shaped GEMM peaks of the same run.
+// The tower in the dtype the server would give it (VISION_DTYPE rules, --vision-dtype) on each
+// grid, next to tower-shaped GEMM peaks of the same run.
 void bench_vision(const bench_args& a, bench_report& r) {
   std::cerr << "bench: loading the vision tower...\n";
-  const model::vision::vision_tower tower(a.model_dir, {a.device, r.dtype});
+  const model::vision::vision_tower tower(
+      a.model_dir, {a.device, model::resolve_vision_dtype(a.vision_dtype, r.dtype, a.device), r.dtype});
   r.vision_dtype = tower.dtype();
   std::cerr << "bench: tower-shaped GEMM peaks...\n";
   model::gemm_options g;

@@ -30,6 +30,7 @@ struct settings {
   int max_video_frames = 16;
   std::string device_map = "auto";   // auto | cpu | cuda | cuda:N
   std::string torch_dtype = "auto";  // auto | bfloat16 | float16 | float32
+  std::string vision_dtype = "auto";  // auto | bfloat16 | float16 | float32 (the vision tower)
   std::string weight_quant = "none";  // none | int8 | fp8: the decoder's linear weights (CPU)
   bool persist_sessions = true;
   std::string sessions_db_path = "data/sessions";

@@ -6,6 +6,7 @@
 
 #include "model/text/kernels/bf16_linear.hpp"
 #include "model/text/kernels/split_gemm.hpp"
+#include "model/text/torch_util.hpp"
 
 namespace vlserve::model {
 
@@ -25,6 +26,17 @@ std::string resolve_dtype(const std::string& torch_dtype, const std::string& dev
   if (torch_dtype != "auto") return torch_dtype;
   if (device.rfind("cuda", 0) == 0 || cpu_has_bf16_kernels()) return "bfloat16";
   return "float32";
+}
+
+std::string resolve_vision_dtype(const std::string& vision_dtype, const std::string& engine_dtype,
+                                 const std::string& device) {
+  if (vision_dtype != "auto") return vision_dtype;
+  const bool cpu = device.rfind("cuda", 0) != 0;
+  if (cpu && parse_compute_dtype(engine_dtype) == at::kBFloat16 &&
+      kernels::gemv_linear_isa() != kernels::gemv_isa::avx512_bf16) {
+    return "float32";
+  }
+  return engine_dtype;
 }
 
 std::string backend_description() {

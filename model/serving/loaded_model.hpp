@@ -17,6 +17,7 @@ namespace vlserve::model {
 struct model_load_options {
   engine_options engine;
   int64_t vision_cache_bytes = 0;  // VISION_CACHE_BYTES; 0 = no vision feature cache
+  std::string vision_dtype = "auto";  // VISION_DTYPE (resolve_vision_dtype)
 };
 
 struct loaded_model {

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/checkpoint/checkpoint.hpp"
+
 namespace vlserve::model {
 namespace {
 
@@ -26,6 +28,15 @@ uint64_t estimate_weight_bytes(const std::string& model_dir, const std::string& 
       file_bytes += uint64_t(std::filesystem::file_size(entry.path(), ec));  // follows HF cache links
   }
   return dtype == "float32" ? file_bytes * 2 : file_bytes;
+}
+
+uint64_t vision_weight_bytes(const std::string& model_dir) {
+  const checkpoint ckpt(model_dir);
+  uint64_t bytes = 0;
+  for (const std::string& name : ckpt.names()) {
+    if (name.rfind("model.visual.", 0) == 0) bytes += ckpt.get(name).nbytes;
+  }
+  return bytes;
 }
 
 std::optional<uint64_t> available_memory_bytes() {

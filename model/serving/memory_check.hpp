@@ -12,6 +12,11 @@ namespace vlserve::model {
 // the sizes of the *.safetensors files in model_dir, scaled by dtype size / 2.
 uint64_t estimate_weight_bytes(const std::string& model_dir, const std::string& dtype);
 
+// Bytes of the vision tower's tensors (`model.visual.*`) as stored in the checkpoint: what a float32
+// tower beside a bf16/f16 engine (VISION_DTYPE) takes on top of the estimate above. Throws
+// checkpoint_error on an unreadable checkpoint.
+uint64_t vision_weight_bytes(const std::string& model_dir);
+
 // MemAvailable from /proc/meminfo, or nullopt where it cannot be read.
 std::optional<uint64_t> available_memory_bytes();
 

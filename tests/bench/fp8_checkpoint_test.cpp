@@ -148,7 +148,7 @@ TEST(Fp8Checkpoint, LoadsDequantizedAndAtOneBytePerWeightWithCloseLogits) {
   EXPECT_LT(err / mag, 0.06);
   EXPECT_EQ(err, err8) << "int8 on an FP8 checkpoint is the same 1-byte path";
   // The vision tower dequantizes its FP8 blocks too.
-  model::vision::vision_tower tower(dir.path(), model::vision::tower_options{"cpu", "float32"});
+  model::vision::vision_tower tower(dir.path(), model::vision::tower_options{"cpu", "float32", ""});
 }
 
 TEST(Fp8Checkpoint, Fp8OnAnUnquantizedCheckpointAndUnknownMethodsAreRefused) {

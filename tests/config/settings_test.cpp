@@ -45,6 +45,7 @@ TEST(Settings, DefaultsMatchTheSpec) {
   EXPECT_EQ(s.max_video_frames, 16);
   EXPECT_EQ(s.device_map, "auto");
   EXPECT_EQ(s.torch_dtype, "auto");
+  EXPECT_EQ(s.vision_dtype, "auto");
   EXPECT_EQ(s.weight_quant, "none");
   EXPECT_TRUE(s.persist_sessions);
   EXPECT_EQ(s.sessions_db_path, "data/sessions");
@@ -81,6 +82,7 @@ TEST(Settings, ValidValuesAreApplied) {
                                {"MAX_VIDEO_FRAMES", "32"},
                                {"DEVICE_MAP", "cuda:1"},
                                {"TORCH_DTYPE", "float32"},
+                               {"VISION_DTYPE", "bfloat16"},
                                {"WEIGHT_QUANT", "int8"},
                                {"PERSIST_SESSIONS", "0"},
                                {"SESSIONS_DB_PATH", "/tmp/s"},
@@ -121,6 +123,7 @@ TEST(Settings, ValidValuesAreApplied) {
   EXPECT_EQ(s.max_video_frames, 32);
   EXPECT_EQ(s.device_map, "cuda:1");
   EXPECT_EQ(s.torch_dtype, "float32");
+  EXPECT_EQ(s.vision_dtype, "bfloat16");
   EXPECT_EQ(s.weight_quant, "int8");
   EXPECT_FALSE(s.persist_sessions);
   EXPECT_EQ(s.sessions_db_path, "/tmp/s");
@@ -187,6 +190,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
       {"DEVICE_MAP", "gpu", "auto, cpu, cuda or cuda:N"},
       {"DEVICE_MAP", "cuda:x", "auto, cpu, cuda or cuda:N"},
       {"TORCH_DTYPE", "int8", "one of auto|bfloat16|float16|float32"},
+      {"VISION_DTYPE", "fp8", "one of auto|bfloat16|float16|float32"},
       {"WEIGHT_QUANT", "int4", "one of none|int8|fp8"},
       {"PERSIST_SESSIONS", "maybe", "1|0"},
       {"SESSIONS_DB_PATH", "", "non-empty"},
@@ -229,7 +233,7 @@ TEST(Settings, InvalidValuesNameVariableValueAndAccepted) {
 
 TEST(Settings, EveryVariableIsCoveredByTheseTests) {
   // If a variable is added, the lists above must grow with it.
-  EXPECT_EQ(variables().size(), 44u);
+  EXPECT_EQ(variables().size(), 45u);
 }
 
 TEST(Settings, TheAdvertisedClusterAddressNamesAReachableGate) {

@@ -3,6 +3,9 @@
 // content part, and a text stream started beside them is not held up.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "config/json.hpp"
 #include "tests/e2e/e2e_server.hpp"
 #include "tests/support/child_process.hpp"
@@ -61,4 +64,31 @@ TEST(ImageRequest, ReferenceTokensAndPerPartErrors) {
                               R"({"messages":[{"role":"user","content":"Hi"}],"max_tokens":3,"temperature":0})",
                               {{"Content-Type", "application/json"}}, 30000);
   EXPECT_EQ(t.status, 200) << t.body;
+}
+
+// VISION_DTYPE under a bfloat16 engine: `auto` runs the tower in float32 on a CPU without
+// AVX512-BF16 and in bfloat16 with it (decided here from the CPU's flags), and the features reach
+// the bf16 decoder either way. The tiny fixture amplifies rounding, so the two towers' answers
+// usually differ; `auto` must give exactly the answer of the dtype it stands for.
+TEST(ImageRequest, VisionDtypeAutoRunsTheTowerInTheDtypeTheCpuCalls) {
+  const auto body = with_field(with_field(fixture_request("image_single"), "logprobs", "false"), "max_tokens", "12");
+  const bool native_bf16 = std::getenv("VLSERVE_GEMV") == nullptr && __builtin_cpu_supports("avx512bf16");
+  auto answer = [&](const std::string& vision_dtype, const std::string& tower_dtype) {
+    e2e_server server(fresh_dir("vision_dtype_" + vision_dtype),
+                      {{"TORCH_DTYPE", "bfloat16"}, {"VISION_DTYPE", vision_dtype}},
+                      "vlserve_vision_dtype_" + vision_dtype + ".log");
+    const auto r = http_request(server.port(), "POST", "/v1/chat/completions", body,
+                                {{"Content-Type", "application/json"}}, 120000);
+    EXPECT_EQ(r.status, 200) << r.body << "\n" << server.log();
+    const auto d = parse(r.body);
+    EXPECT_FALSE(d.HasParseError()) << r.body;
+    if (d.HasParseError() || !d.HasMember("choices")) return std::string();
+    EXPECT_NE(server.log().find("vision tower in " + tower_dtype), std::string::npos) << server.log();
+    return std::string(d["choices"][0]["message"]["reasoning_content"].GetString());
+  };
+  const std::string f32 = answer("float32", "float32"), bf16 = answer("bfloat16", "bfloat16");
+  const std::string automatic = answer("auto", native_bf16 ? "bfloat16" : "float32");
+  ASSERT_FALSE(f32.empty());
+  ASSERT_FALSE(bf16.empty());
+  EXPECT_EQ(automatic, native_bf16 ? bf16 : f32);
 }

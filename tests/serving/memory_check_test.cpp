@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <rapidjson/document.h>
+
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "model/serving/memory_check.hpp"
 #include "tests/support/child_process.hpp"
@@ -12,6 +16,29 @@ TEST(MemoryCheck, EstimatesFromTheSafetensorsFiles) {
   const auto file = std::filesystem::file_size(dir + "/model.safetensors");
   EXPECT_EQ(estimate_weight_bytes(dir, "bfloat16"), file);
   EXPECT_EQ(estimate_weight_bytes(dir, "float32"), 2 * file);
+}
+
+// The tower's share, summed here straight from the safetensors header's data offsets.
+TEST(MemoryCheck, CountsTheVisionTowersBytes) {
+  const auto dir = vlserve::testing::fixtures_dir() + "/qwen3vl-tiny/model";
+  std::ifstream f(dir + "/model.safetensors", std::ios::binary);
+  uint64_t header_len = 0;
+  f.read(reinterpret_cast<char*>(&header_len), 8);
+  std::string header(header_len, '\0');
+  f.read(header.data(), std::streamsize(header_len));
+  rapidjson::Document doc;
+  doc.Parse(header.c_str());
+  ASSERT_TRUE(doc.IsObject());
+  uint64_t expected = 0;
+  for (const auto& m : doc.GetObject()) {
+    const std::string name = m.name.GetString();
+    if (name.rfind("model.visual.", 0) != 0) continue;
+    const auto& off = m.value["data_offsets"];
+    expected += off[1].GetUint64() - off[0].GetUint64();
+  }
+  ASSERT_GT(expected, 0u);
+  EXPECT_EQ(vision_weight_bytes(dir), expected);
+  EXPECT_LT(vision_weight_bytes(dir), std::filesystem::file_size(dir + "/model.safetensors"));
 }
 
 TEST(MemoryCheck, ReadsAvailableMemory) {

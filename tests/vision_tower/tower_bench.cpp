@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
       o.out_dir = argv[1];
       vlserve::bench::write_random_checkpoint(o);
     }
-    const vision_tower tower(argv[1], tower_options{"cpu", argv[2]});
+    const vision_tower tower(argv[1], tower_options{"cpu", argv[2], ""});
     const grid_thw g{std::stoll(argv[3]), std::stoll(argv[4]), std::stoll(argv[5])};
     const int repeats = argc > 6 ? std::stoi(argv[6]) : 1;
     std::vector<float> pixels(size_t(g.patches() * 1536));

@@ -61,7 +61,7 @@ TEST(VisionTower, MatchesTheReferenceForEveryMultimodalCase) {
 TEST(VisionTower, Bfloat16StaysCloseToFloat32) {
   const mm_case c = load_mm_case("image_two");
   const vision_tower f32(tiny_model_dir(), tower_options{});
-  const vision_tower bf16(tiny_model_dir(), tower_options{"cpu", "bfloat16"});
+  const vision_tower bf16(tiny_model_dir(), tower_options{"cpu", "bfloat16", ""});
   EXPECT_EQ(bf16.dtype(), "bfloat16");
   const auto a = f32.encode(c.images.pixel_values, c.images.grids);
   const auto b = bf16.encode(c.images.pixel_values, c.images.grids);
@@ -70,6 +70,25 @@ TEST(VisionTower, Bfloat16StaysCloseToFloat32) {
   const double err = (a.embeds - b.embeds.to(at::kFloat)).abs().max().item<double>() /
                      a.embeds.abs().max().item<double>();
   EXPECT_LT(err, 0.1);
+}
+
+// VISION_DTYPE=float32 under a bfloat16 engine: the tower computes in float32 and hands its
+// features over in the engine's dtype — the float32 features rounded once, deepstack too.
+TEST(VisionTower, ComputesInItsDtypeAndReturnsTheOutputDtype) {
+  const mm_case c = load_mm_case("image_two");
+  const vision_tower f32(tiny_model_dir(), tower_options{});
+  const vision_tower mixed(tiny_model_dir(), tower_options{"cpu", "float32", "bfloat16"});
+  EXPECT_EQ(mixed.dtype(), "float32");
+  const auto a = f32.encode(c.images.pixel_values, c.images.grids);
+  const auto b = mixed.encode(c.images.pixel_values, c.images.grids);
+  ASSERT_EQ(b.embeds.scalar_type(), at::kBFloat16);
+  EXPECT_TRUE(at::equal(b.embeds, a.embeds.to(at::kBFloat16)));
+  ASSERT_EQ(b.deepstack.size(), a.deepstack.size());
+  ASSERT_FALSE(b.deepstack.empty());
+  for (size_t i = 0; i < a.deepstack.size(); ++i) {
+    EXPECT_EQ(b.deepstack[i].scalar_type(), at::kBFloat16);
+    EXPECT_TRUE(at::equal(b.deepstack[i], a.deepstack[i].to(at::kBFloat16))) << "deepstack " << i;
+  }
 }
 
 TEST(VisionTower, RejectsInputThatDisagreesWithTheGrids) {

@@ -15,6 +15,7 @@ namespace vlserve::model::vision {
 struct vision_tower::impl {
   vision_config cfg;
   at::TensorOptions options;
+  at::ScalarType output_dtype;
   vision_weights weights;
   block_shape shape;
 };
@@ -24,6 +25,8 @@ vision_tower::vision_tower(const std::string& model_dir, const tower_options& op
   c10::InferenceMode guard;
   impl& m = *impl_;
   m.options = at::TensorOptions().device(parse_device(options.device)).dtype(parse_compute_dtype(options.dtype));
+  m.output_dtype = options.output_dtype.empty() ? m.options.dtype().toScalarType()
+                                                : parse_compute_dtype(options.output_dtype);
   const model_config full = load_model_config(model_dir);
   if (!full.has_vision)
     throw checkpoint_error(model_dir + "/config.json has no vision_config; this model cannot read images");
@@ -74,7 +77,8 @@ vision_features vision_tower::encode(std::span<const float> pixel_values, const 
     for (size_t k = 0; k < taps.size(); ++k)
       if (taps[k] == int64_t(b)) out.deepstack.push_back(patch_merger(x, m.weights.deepstack_mergers[k], merge, true));
   }
-  out.embeds = patch_merger(x, m.weights.merger, merge, false);
+  out.embeds = patch_merger(x, m.weights.merger, merge, false).to(m.output_dtype);
+  for (at::Tensor& d : out.deepstack) d = d.to(m.output_dtype);
   return out;
 }
 

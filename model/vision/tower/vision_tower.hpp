@@ -19,6 +19,8 @@ struct vision_features;  // model/vision/tower/vision_features.hpp
 struct tower_options {
   std::string device = "cpu";     // cpu | cuda | cuda:N (use the text engine's)
   std::string dtype = "float32";  // float32 | bfloat16 | float16 | auto (= bfloat16)
+  // The dtype encode() returns its features in (the text engine's); empty = `dtype`.
+  std::string output_dtype;
 };
 
 class vision_tower {
