@@ -42,9 +42,9 @@ double flops(const shape& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
-  const int rounds = std::clamp(argc > 2 ? std::atoi(argv[2]) : 7, 1, 100);
-  at::set_num_threads(threads);
+  const vlserve::kernel_bench::bench_args args = vlserve::kernel_bench::parse_bench_args(argc, argv);
+  const int rounds = args.rounds;
+  at::set_num_threads(args.threads);
   std::printf("attention kernel %s, %d threads, %d rounds, loadavg before: %s\n",
               std::string(k::attention_isa_name(k::cpu_attention_isa())).c_str(),
               at::get_num_threads(), rounds, loadavg().c_str());

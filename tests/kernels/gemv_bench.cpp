@@ -36,9 +36,9 @@ std::vector<at::Tensor> weight_copies(int64_t n, int64_t k) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
-  const int rounds = std::clamp(argc > 2 ? std::atoi(argv[2]) : 7, 1, 100);
-  at::set_num_threads(threads);
+  const vlserve::kernel_bench::bench_args args = vlserve::kernel_bench::parse_bench_args(argc, argv);
+  const int rounds = args.rounds;
+  at::set_num_threads(args.threads);
   std::printf("kernel %s, %d threads, %d rounds, loadavg before: %s\n",
               std::string(gemv_isa_name(vlserve::model::kernels::gemv_linear_isa())).c_str(),
               at::get_num_threads(), rounds, loadavg().c_str());

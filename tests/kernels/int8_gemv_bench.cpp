@@ -29,9 +29,9 @@ using vlserve::kernel_bench::seconds_of;
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
-  const int rounds = std::clamp(argc > 2 ? std::atoi(argv[2]) : 7, 1, 100);
-  at::set_num_threads(threads);
+  const vlserve::kernel_bench::bench_args args = vlserve::kernel_bench::parse_bench_args(argc, argv);
+  const int rounds = args.rounds;
+  at::set_num_threads(args.threads);
   std::printf("int8 kernel %s, %d threads, %d rounds, loadavg before: %s\n",
               std::string(k::q8_isa_name(k::int8_linear_isa())).c_str(), at::get_num_threads(), rounds,
               loadavg().c_str());
