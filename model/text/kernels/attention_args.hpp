@@ -45,6 +45,8 @@ namespace detail {
 void attention_item_generic(const attention_args& a, int64_t g, int64_t q_begin, int64_t q_end);
 void attention_item_avx2(const attention_args& a, int64_t g, int64_t q_begin, int64_t q_end);
 void attention_item_avx512(const attention_args& a, int64_t g, int64_t q_begin, int64_t q_end);
+// Kv head g's K and V in the packed layout (written once, in attention_generic.cpp's build).
+void attention_pack_kv_generic(const attention_args& a, int64_t g, float* packed_k, float* packed_v);
 }  // namespace detail
 
 }  // namespace vlserve::model::kernels

@@ -1,7 +1,6 @@
 #include "model/text/kernels/attention_kernel.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -18,14 +17,6 @@ int64_t queries_per_item(const attention_args& a) {
 
 int64_t padded_keys(const attention_args& a) {
   return (a.keys + k_attention_key_block - 1) / k_attention_key_block * k_attention_key_block;
-}
-
-float widen(const void* base, int64_t i, attention_dtype t) {
-  if (t == attention_dtype::f32) return static_cast<const float*>(base)[i];
-  const uint32_t bits = uint32_t(static_cast<const uint16_t*>(base)[i]) << 16;  // exact
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
 }
 
 }  // namespace
@@ -80,23 +71,7 @@ int64_t attention_packed_floats(const attention_args& a) {
 
 void attention_pack_kv(const attention_args& a, int64_t g, float* packed) {
   if (g < 0 || g >= a.kv_heads || packed == nullptr) reject("bad kv head or buffer to pack");
-  const int64_t d = a.head_dim, keys = padded_keys(a), kb = k_attention_key_block;
-  float* kt = packed + g * keys * d;                                  // blocks of [d][kb]
-  float* v = packed + attention_packed_floats(a) / 2 + g * keys * d;  // rows of [d]
-  for (int64_t j = 0; j < keys; ++j) {
-    float* kcol = kt + (j / kb) * d * kb + j % kb;
-    float* vrow = v + j * d;
-    if (j >= a.keys) {
-      for (int64_t c = 0; c < d; ++c) kcol[c * kb] = vrow[c] = 0.0f;
-      continue;
-    }
-    const int64_t kbase = g * a.k_head_stride + j * a.k_row_stride;
-    const int64_t vbase = g * a.v_head_stride + j * a.v_row_stride;
-    for (int64_t c = 0; c < d; ++c) {
-      kcol[c * kb] = widen(a.k, kbase + c, a.dtype);
-      vrow[c] = widen(a.v, vbase + c, a.dtype);
-    }
-  }
+  detail::attention_pack_kv_generic(a, g, packed, packed + attention_packed_floats(a) / 2);
 }
 
 void attention_run_item(const attention_args& a, attention_isa isa, int64_t item) {
