@@ -40,57 +40,80 @@ float lane_sum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-// M activation rows times weight row n: M int32 group accumulators in registers, the float32
-// totals updated once per group.
-template <int M>
-void row_dot(const q8_operands& op, int64_t n, const gemv_output& y) {
+// M activation rows times the R weight rows n[0..R): M*R int32 group accumulators in registers,
+// the float32 totals updated once per group.
+template <int M, int R>
+void rows_dot(const q8_operands& op, const int64_t (&n)[R], const gemv_output& y) {
   constexpr bool k_abs_x = M <= 2;
   const __m256i ones = _mm256_set1_epi16(1);
-  const int8_t* row = op.w + n * op.kp;
-  __m256 total[M];
+  const int8_t* row[R];
 #pragma GCC unroll 8
-  for (int m = 0; m < M; ++m) total[m] = _mm256_setzero_ps();
+  for (int r = 0; r < R; ++r) row[r] = op.w + n[r] * op.kp;
+  __m256 total[M][R];
+#pragma GCC unroll 8
+  for (int m = 0; m < M; ++m) {
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) total[m][r] = _mm256_setzero_ps();
+  }
   for (int64_t g = 0; g < op.groups; ++g) {
-    __m256i acc[M];
+    __m256i acc[M][R];
 #pragma GCC unroll 8
-    for (int m = 0; m < M; ++m) acc[m] = _mm256_setzero_si256();
+    for (int m = 0; m < M; ++m) {
+#pragma GCC unroll 8
+      for (int r = 0; r < R; ++r) acc[m][r] = _mm256_setzero_si256();
+    }
     const int64_t base = g * k_group;
 #pragma GCC unroll 4
     for (int64_t kk = base; kk < base + k_group; kk += k_step) {
-      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + kk));
-      const __m256i wabs = k_abs_x ? wv : _mm256_sign_epi8(wv, wv);
 #pragma GCC unroll 8
-      for (int m = 0; m < M; ++m) {
-        const __m256i xv =
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(op.xq + m * op.kp + kk));
-        __m256i pairs;
-        if (k_abs_x) {
-          const __m256i xabs =
-              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(op.xabs + m * op.kp + kk));
-          pairs = _mm256_maddubs_epi16(xabs, _mm256_sign_epi8(wv, xv));
-        } else {
-          pairs = _mm256_maddubs_epi16(wabs, _mm256_sign_epi8(xv, wv));
+      for (int r = 0; r < R; ++r) {
+        const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row[r] + kk));
+        const __m256i wabs = k_abs_x ? wv : _mm256_sign_epi8(wv, wv);
+#pragma GCC unroll 8
+        for (int m = 0; m < M; ++m) {
+          const __m256i xv =
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(op.xq + m * op.kp + kk));
+          __m256i pairs;
+          if (k_abs_x) {
+            const __m256i xabs =
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(op.xabs + m * op.kp + kk));
+            pairs = _mm256_maddubs_epi16(xabs, _mm256_sign_epi8(wv, xv));
+          } else {
+            pairs = _mm256_maddubs_epi16(wabs, _mm256_sign_epi8(xv, wv));
+          }
+          acc[m][r] = _mm256_add_epi32(acc[m][r], _mm256_madd_epi16(pairs, ones));
         }
-        acc[m] = _mm256_add_epi32(acc[m], _mm256_madd_epi16(pairs, ones));
       }
     }
-    const float ws = op.wscale[n * op.groups + g];
 #pragma GCC unroll 8
-    for (int m = 0; m < M; ++m) {
-      const __m256 scale = _mm256_set1_ps(op.xscale[m * op.groups + g] * ws);
-      total[m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[m]), scale, total[m]);
+    for (int r = 0; r < R; ++r) {
+      const float ws = op.wscale[n[r] * op.groups + g];
+#pragma GCC unroll 8
+      for (int m = 0; m < M; ++m) {
+        const __m256 scale = _mm256_set1_ps(op.xscale[m * op.groups + g] * ws);
+        total[m][r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[m][r]), scale, total[m][r]);
+      }
     }
   }
-  for (int m = 0; m < M; ++m) store(y, m, n, lane_sum(total[m]));
+  for (int m = 0; m < M; ++m) {
+    for (int r = 0; r < R; ++r) store(y, m, n[r], lane_sum(total[m][r]));
+  }
 }
 
-// Rows one after another, so the call's weights are a single sequential stream. Blocks of 2-4
-// rows at a time (2 KiB each at K = 2048) made as many short streams, which the hardware
-// prefetchers pick up late: int8_gemv_bench read 13-16 GB/s that way against 18-21 row by row
-// at M = 1 (and 7-11 against 13-20 at M = 4) on the AVX2 EPYC.
-template <int M>
+// The column range is cut into R equal stripes that advance in lockstep, one row of each per
+// step: R long sequential weight streams per thread. One stream left one core's memory
+// parallelism unused, and R adjacent rows (2 KiB each at K = 2048) made R short streams that
+// the hardware prefetchers pick up late (measured in CLAUDE.md).
+template <int M, int R>
 void run(const q8_operands& op, int64_t n_begin, int64_t n_end, const gemv_output& y) {
-  for (int64_t n = n_begin; n < n_end; ++n) row_dot<M>(op, n, y);
+  const int64_t stripe = (n_end - n_begin) / R;
+  for (int64_t i = 0; i < stripe; ++i) {
+    int64_t n[R];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) n[r] = n_begin + r * stripe + i;
+    rows_dot<M, R>(op, n, y);
+  }
+  for (int64_t n = n_begin + R * stripe; n < n_end; ++n) rows_dot<M, 1>(op, {n}, y);
 }
 
 }  // namespace
@@ -98,21 +121,21 @@ void run(const q8_operands& op, int64_t n_begin, int64_t n_end, const gemv_outpu
 void gemv_q8_rows_avx2(const q8_operands& op, int64_t n_begin, int64_t n_end, const gemv_output& y) {
   switch (op.rows) {
     case 1:
-      return run<1>(op, n_begin, n_end, y);
+      return run<1, 4>(op, n_begin, n_end, y);
     case 2:
-      return run<2>(op, n_begin, n_end, y);
+      return run<2, 4>(op, n_begin, n_end, y);
     case 3:
-      return run<3>(op, n_begin, n_end, y);
+      return run<3, 2>(op, n_begin, n_end, y);
     case 4:
-      return run<4>(op, n_begin, n_end, y);
+      return run<4, 2>(op, n_begin, n_end, y);
     case 5:
-      return run<5>(op, n_begin, n_end, y);
+      return run<5, 1>(op, n_begin, n_end, y);
     case 6:
-      return run<6>(op, n_begin, n_end, y);
+      return run<6, 1>(op, n_begin, n_end, y);
     case 7:
-      return run<7>(op, n_begin, n_end, y);
+      return run<7, 1>(op, n_begin, n_end, y);
     default:
-      return run<8>(op, n_begin, n_end, y);
+      return run<8, 1>(op, n_begin, n_end, y);
   }
 }
 
