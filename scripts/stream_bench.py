@@ -3,7 +3,10 @@
 
 Usage: scripts/stream_bench.py PORT STREAMS MAX_TOKENS
 Prints one JSON line: time to first token (median), per-stream and aggregate decode tok/s.
-Standard library only; every delta with text counts as one token.
+Standard library only. Tokens are counted from the final usage chunk (`stream_options.include_usage`):
+a delta can carry several tokens (the server holds back bytes of an unfinished UTF-8 character or
+a possible stop string), so counting deltas undercounts; arrival times come from the deltas, and
+the steady window scales its delta count by the stream's tokens per delta.
 
 Two aggregates: `aggregate_decode_tok_s` spans from the first stream's first token to the last
 stream's last token, so it includes the ramp (the other prompts are still being read, the batch is
@@ -23,14 +26,18 @@ from sse_chunks import sse_chunks
 def one_stream(port, index, max_tokens, results):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
     body = json.dumps({"messages": [{"role": "user", "content": f"Write a long story number {index}."}],
-                       "max_tokens": max_tokens, "temperature": 0, "stream": True})
+                       "max_tokens": max_tokens, "temperature": 0, "stream": True,
+                       "stream_options": {"include_usage": True}})
     started = time.time()
     conn.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
     response = conn.getresponse()
     first = last = None
     count = 0
     arrivals = []
+    usage_tokens = None
     for chunk in sse_chunks(response):
+        if chunk.get("usage"):
+            usage_tokens = chunk["usage"].get("completion_tokens")
         choices = chunk.get("choices") or []
         delta = choices[0].get("delta", {}) if choices else {}
         if delta.get("reasoning_content") or delta.get("content"):
@@ -39,7 +46,7 @@ def one_stream(port, index, max_tokens, results):
             count += 1
             arrivals.append(last)
     if first is not None:
-        results.append((first - started, last - first, count, arrivals))
+        results.append((first - started, last - first, usage_tokens or count, arrivals))
 
 
 def main():
@@ -60,7 +67,8 @@ def main():
     # first last token (each stream's first token in the window starts its gap).
     window_start = max(r[3][0] for r in results)
     window_end = min(r[3][-1] for r in results)
-    in_window = sum(1 for r in results for t in r[3] if window_start < t <= window_end)
+    in_window = sum(r[2] / len(r[3]) * sum(1 for t in r[3] if window_start < t <= window_end)
+                    for r in results)
     steady = in_window / (window_end - window_start) if window_end > window_start and len(results) == streams else None
     print(json.dumps({
         "streams": streams,
