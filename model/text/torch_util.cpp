@@ -7,7 +7,7 @@
 #include "model/checkpoint/checkpoint_error.hpp"
 #include "model/text/kernels/bf16_linear.hpp"
 #include "model/text/kernels/split_gemm.hpp"
-#include "model/text/kernels/widened_linear.hpp"
+#include "model/text/kernels/packed_linear.hpp"
 
 namespace vlserve::model {
 
@@ -105,8 +105,8 @@ at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor
   // bf16 weights on CPU: for decode steps libtorch streams the weights at about half the memory
   // bandwidth, the GEMV kernel close to all of it; without AVX512-BF16 the kernel also runs
   // prompt chunks (libtorch's bf16 GEMM falls back to ~1 GFLOP/s there).
-  // Prompt chunks of 128+ rows without AVX512-BF16: float32 BLAS GEMM over a widened weight.
-  if (kernels::widened_linear_applicable(x, weight, bias)) return kernels::widened_linear(x, weight, bias);
+  // Prompt chunks (9+ rows) without AVX512-BF16: the packed AVX2 GEMM.
+  if (kernels::packed_linear_applicable(x, weight, bias)) return kernels::packed_linear(x, weight, bias);
   if (kernels::gemv_linear_applicable(x, weight, bias)) return kernels::gemv_linear(x, weight, bias);
   // float32 on CPU: on the OpenMP threads, OpenBLAS single-threaded (kernels/split_gemm.hpp).
   if (kernels::split_linear_applicable(x, weight, bias)) return kernels::split_linear(x, weight, bias);

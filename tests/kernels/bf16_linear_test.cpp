@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include "model/text/kernels/packed_linear.hpp"
 #include "model/text/torch_util.hpp"
 
 namespace vlserve::model::kernels {
@@ -114,8 +115,8 @@ TEST(bf16_linear_routing, applicability_and_errors) {
 }
 
 // dense() is where the decoder applies every linear layer: decode-sized bf16 calls must take the
-// kernel (bit-identical to calling it directly); prompt-sized ones too, except where AVX512-BF16
-// gives libtorch a fast bf16 GEMM.
+// kernel (bit-identical to calling it directly); short prompt chunks go to libtorch where
+// AVX512-BF16 gives it a fast bf16 GEMM and to the packed GEMM on AVX2 (packed_linear_test).
 TEST(bf16_linear_routing, dense_uses_the_kernel_for_decode_rows_and_slow_prefill) {
   if (gemv_linear_isa() == gemv_isa::none) GTEST_SKIP() << "no GEMV kernel on this CPU";
   at::manual_seed(7);
@@ -123,9 +124,9 @@ TEST(bf16_linear_routing, dense_uses_the_kernel_for_decode_rows_and_slow_prefill
   const at::Tensor decode = at::randn({4, 256}).to(at::kBFloat16);
   EXPECT_TRUE(at::equal(dense(decode, w, {}, compute_mode{}), gemv_linear(decode, w, {})));
   const at::Tensor prefill = at::randn({20, 256}).to(at::kBFloat16);
-  const at::Tensor expected = gemv_linear_isa() == gemv_isa::avx512_bf16
-                                  ? at::linear(prefill, w)
-                                  : gemv_linear(prefill, w, {});
+  const at::Tensor expected = gemv_linear_isa() == gemv_isa::avx512_bf16 ? at::linear(prefill, w)
+                              : gemv_linear_isa() == gemv_isa::avx2       ? packed_linear(prefill, w, {})
+                                                                          : gemv_linear(prefill, w, {});
   EXPECT_TRUE(at::equal(dense(prefill, w, {}, compute_mode{}), expected));
 }
 

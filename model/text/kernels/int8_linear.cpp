@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "model/text/kernels/split_gemm.hpp"
-#include "model/text/kernels/widened_linear.hpp"
 
 namespace vlserve::model::kernels {
 namespace {
@@ -25,7 +24,7 @@ void check_shapes(const at::Tensor& x, const int8_weight& w, const at::Tensor& b
   }
 }
 
-// Grows only, like widened_linear's scratch.
+// Grows only: at::empty of tens of MiB would map (and fault in) fresh pages on every call.
 at::Tensor& scratch_for(int64_t numel) {
   static thread_local at::Tensor scratch;
   if (!scratch.defined() || scratch.numel() < numel) scratch = at::empty({numel}, at::kFloat);
@@ -85,7 +84,7 @@ at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tens
   const int64_t numel = w.out_features() * w.in_features;
   // Prompt chunks: one dequantizing pass over the weight, then the BLAS's float32 GEMM (the
   // kernel would re-read the weight from cache for every 8 rows at a fraction of the FMA peak).
-  if (!batch_invariant && x.size(0) >= k_widen_min_rows && numel <= k_widen_max_weights) {
+  if (!batch_invariant && x.size(0) >= k_dequant_min_rows && numel <= k_dequant_max_weights) {
     at::Tensor& scratch = scratch_for(numel);
     dequantize_into(w, scratch.data_ptr<float>());
     const at::Tensor wf = scratch.narrow(0, 0, numel).view({w.out_features(), w.in_features});

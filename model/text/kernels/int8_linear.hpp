@@ -1,7 +1,7 @@
 // libtorch face of the int8 GEMV: linear layers whose weights were quantized at load time
 // (WEIGHT_QUANT=int8, or an FP8 checkpoint under WEIGHT_QUANT=fp8). Decode steps run the 8-bit
-// kernel (1 byte per weight); prompt chunks of k_widen_min_rows+ rows dequantize the weight into a
-// float32 scratch and use the BLAS GEMM, as widened_linear does for bf16. Model-internal (ATen).
+// kernel (1 byte per weight); prompt chunks of k_dequant_min_rows+ rows dequantize the weight into a
+// float32 scratch and use the BLAS GEMM. Model-internal (ATen).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -9,6 +9,12 @@
 #include "model/text/kernels/int8_gemv.hpp"
 
 namespace vlserve::model::kernels {
+
+// Rows from which a prompt chunk dequantizes the weight for the BLAS (one pass over the weight
+// pays back there), and the largest weight dequantized (float32 scratch of 256 MiB); larger ones
+// (the lm_head) stay on the kernel.
+inline constexpr int64_t k_dequant_min_rows = 128;
+inline constexpr int64_t k_dequant_max_weights = int64_t(64) << 20;
 
 // A linear layer's weight [out, in] as int8 values and float scales, per (row, group of 128).
 struct int8_weight {

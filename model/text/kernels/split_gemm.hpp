@@ -21,7 +21,7 @@ at::Tensor split_linear(const at::Tensor& x, const at::Tensor& w, const at::Tens
 // 2^21 multiply-adds (smaller ones stay on one thread).
 bool split_linear_applicable(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
 
-// A float32 product over widened or dequantized weights: split_linear where it applies, else
+// A float32 product over dequantized (int8) weights: split_linear where it applies, else
 // at::linear.
 at::Tensor float32_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias);
 
