@@ -24,7 +24,8 @@ struct bench_report {
   bench::engine_bench_options settings;
   bench::weight_traffic weights;
   bench::bandwidth_result bandwidth_before, bandwidth_after;
-  model::gemm_result gemm;
+  model::gemm_result gemm;      // the decoder's own product (dense() in the engine's dtype)
+  model::gemm_result gemm_f32;  // the float32 BLAS at the same shape (= gemm for a float32 engine)
   std::vector<bench::prefill_result> prefill;  // one per --prompt length, in the order given
   std::vector<bench::decode_result> decode;
   bench::mask_bench_result mask;  // constrained decoding: token mask per step
@@ -48,7 +49,9 @@ struct bench_report {
   // tokens/s one sequence could reach if decode only streamed its weights at that bandwidth.
   double decode_bound_tokens_per_s() const;
   double baseline_decode_bound_tokens_per_s() const;
-  // prompt tokens/s at the GEMM peak, counting 2 FLOPs per non-embedding parameter.
+  // The better of gemm and gemm_f32, and the prompt tokens/s it allows, counting 2 FLOPs per
+  // non-embedding parameter.
+  double prefill_peak_gflops() const;
   double prefill_bound_tokens_per_s() const;
 };
 

@@ -3,6 +3,7 @@
 // flags exit 2 with a message naming the flag. No timing assertions (the machine is shared).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -47,6 +48,10 @@ TEST(BenchCli, TinyModelPrintsTableAndJson) {
   EXPECT_GT(doc["bandwidth_gbs"].GetDouble(), 0.0);
   EXPECT_GT(doc["prompt_tok_s"].GetDouble(), 0.0);
   EXPECT_GT(doc["gemm_gflops"].GetDouble(), 0.0);
+  EXPECT_GT(doc["gemm_gflops_float32"].GetDouble(), 0.0);
+  // The bound is the better of the two probes.
+  EXPECT_EQ(doc["prefill_peak_gflops"].GetDouble(),
+            std::max(doc["gemm_gflops"].GetDouble(), doc["gemm_gflops_float32"].GetDouble()));
   const int64_t per_layer = 2 * 64 + 2 * 128 * 64 + 2 * 64 * 64 + 2 * 32 + 3 * 128 * 64;
   EXPECT_EQ(doc["bytes_per_decode_token"].GetInt64(), 2 * (4 * per_layer + 64 + 151936 * 64));
   const auto& decode = doc["decode"];
