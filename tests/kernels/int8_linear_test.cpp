@@ -125,7 +125,8 @@ TEST(int8_quantize, rounds_each_group_to_half_a_step) {
   EXPECT_EQ(w.values.abs().max().item<int>(), 127);
 }
 
-// Prompt chunks (>= 128 rows) go through the dequantized float32 GEMM: the same Ŵ, exact x.
+// Prompt chunks go through a float32 GEMM over the dequantized weight (the packed AVX2 GEMM, or the
+// BLAS from 128 rows where it is not in use): the same Ŵ, exact x.
 TEST(int8_linear_prompt, prompt_chunks_use_the_dequantized_weight) {
   at::manual_seed(9);
   const int8_weight w = quantize_int8(at::randn({96, 256}) * 0.05);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "model/text/kernels/packed_linear.hpp"
 #include "model/text/kernels/split_gemm.hpp"
 
 namespace vlserve::model::kernels {
@@ -82,7 +83,18 @@ at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tens
                        bool batch_invariant) {
   check_shapes(x, w, bias);
   const int64_t numel = w.out_features() * w.in_features;
-  // Prompt chunks: one dequantizing pass over the weight, then the BLAS's float32 GEMM (the
+  // Prompt chunks on AVX2 without AVX512-BF16: the packed GEMM dequantizes block by block into L1
+  // (the same float32 weight as dequantize_int8; activations stay float32).
+  if (!batch_invariant && x.size(0) >= k_packed_min_rows && packed_gemm_in_use()) {
+    detail::packed_weight pw;
+    pw.q8 = w.values.data_ptr<int8_t>();
+    pw.scales = w.scales.data_ptr<float>();
+    pw.row_stride = w.values.size(1);
+    pw.scale_stride = w.scales.size(1);
+    pw.group = k_q8_group;
+    return packed_product(x, pw, w.out_features(), bias);
+  }
+  // Elsewhere: one dequantizing pass over the weight, then the BLAS's float32 GEMM (the
   // kernel would re-read the weight from cache for every 8 rows at a fraction of the FMA peak).
   if (!batch_invariant && x.size(0) >= k_dequant_min_rows && numel <= k_dequant_max_weights) {
     at::Tensor& scratch = scratch_for(numel);

@@ -1,7 +1,8 @@
 // libtorch face of the int8 GEMV: linear layers whose weights were quantized at load time
 // (WEIGHT_QUANT=int8, or an FP8 checkpoint under WEIGHT_QUANT=fp8). Decode steps run the 8-bit
-// kernel (1 byte per weight); prompt chunks of k_dequant_min_rows+ rows dequantize the weight into a
-// float32 scratch and use the BLAS GEMM. Model-internal (ATen).
+// kernel (1 byte per weight); prompt chunks take the packed AVX2 GEMM (packed_linear.hpp) where
+// bf16 chunks do, and elsewhere from k_dequant_min_rows rows dequantize the weight into a float32
+// scratch for the BLAS GEMM. Model-internal (ATen).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -36,7 +37,7 @@ at::Tensor dequantize_int8(const int8_weight& w, at::ScalarType dtype);
 q8_isa int8_linear_isa();
 
 // x [M, in] (float32/bf16, CPU) · Ŵᵀ (+ bias [out]) in x's dtype. `batch_invariant` keeps every
-// row on the kernel (a row's result then depends only on that row). Throws std::invalid_argument
+// row on the kernel (a row's result then depends only on that row, not on how many came with it). Throws std::invalid_argument
 // on mismatched shapes.
 at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tensor& bias,
                        bool batch_invariant);

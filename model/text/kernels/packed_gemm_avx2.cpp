@@ -1,5 +1,6 @@
-// AVX2 + FMA GEMM for prompt chunks with bf16 weights: y[M, N] = x[M, K] · W[N, K]ᵀ, x and y in
-// float32. Compiled with -mavx2 -mfma; called only after a CPU check.
+// AVX2 + FMA GEMM for prompt chunks with bf16 or int8 (per-group scaled) weights:
+// y[M, N] = x[M, K] · W[N, K]ᵀ, x and y in float32. Compiled with -mavx2 -mfma; called only after
+// a CPU check.
 //
 // Why its own kernel: the 8-row GEMV loop is load-bound (one activation load per FMA) and peaks
 // near half the FMA rate, and widening the whole weight to float32 for the BLAS costs a pass over
@@ -22,17 +23,42 @@ constexpr int64_t k_depth = k_packed_gemm_depth;
 constexpr int64_t k_tile_rows = k_packed_gemm_tile_rows;
 static_assert(k_panel == 16, "the tile keeps a panel row in two ymm registers");
 
-__m256 widen8(const uint16_t* p) {
-  const __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-  return _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
-}
+// bf16 rows: a bf16 value is the top half of a float32, so a shift widens it exactly.
+struct bf16_rows {
+  const uint16_t* w;
+  int64_t stride;
 
-float widen1(uint16_t b) {
-  const uint32_t bits = uint32_t(b) << 16;
-  float f;
-  __builtin_memcpy(&f, &bits, sizeof f);
-  return f;
-}
+  const uint16_t* row(int64_t n, int64_t k0) const { return w + n * stride + k0; }
+  __m256 load8(int64_t n, int64_t k0, int64_t kk) const {
+    const __m256i v = _mm256_cvtepu16_epi32(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(row(n, k0) + kk)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+  }
+  float load1(int64_t n, int64_t k0, int64_t kk) const {
+    const uint32_t bits = uint32_t(row(n, k0)[kk]) << 16;
+    float f;
+    __builtin_memcpy(&f, &bits, sizeof f);
+    return f;
+  }
+};
+
+// int8 rows with a float scale per group of inputs: value times scale, one rounding, the same
+// float32 weight dequantize_int8 gives. 8 consecutive inputs never straddle a group.
+struct q8_rows {
+  const int8_t* w;
+  const float* scales;
+  int64_t stride, scale_stride, group;
+
+  float scale(int64_t n, int64_t j) const { return scales[n * scale_stride + j / group]; }
+  __m256 load8(int64_t n, int64_t k0, int64_t kk) const {
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(w + n * stride + k0 + kk));
+    const __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b));
+    return _mm256_mul_ps(f, _mm256_set1_ps(scale(n, k0 + kk)));
+  }
+  float load1(int64_t n, int64_t k0, int64_t kk) const {
+    return float(w[n * stride + k0 + kk]) * scale(n, k0 + kk);
+  }
+};
 
 // r[i] holds 8 consecutive K values of row i; afterwards r[j] holds K value j of rows 0..7.
 void transpose8(__m256 (&r)[8]) {
@@ -56,21 +82,22 @@ void transpose8(__m256 (&r)[8]) {
 
 // panel[kk * 16 + c] = W[n0 + c, k0 + kk] as float32 for kk < kc, c < 16; columns at or past
 // `cols` (the ragged end of a range) are zero.
-void pack(const uint16_t* w, int64_t k, int64_t n0, int64_t cols, int64_t k0, int64_t kc,
-          float* panel) {
+template <typename Rows>
+void pack(const Rows& w, int64_t n0, int64_t cols, int64_t k0, int64_t kc, float* panel) {
   const int64_t full = kc / 8 * 8;
   for (int64_t half = 0; half < k_panel; half += 8) {
-    const uint16_t* row[8];
-    for (int64_t i = 0; i < 8; ++i) row[i] = half + i < cols ? w + (n0 + half + i) * k + k0 : nullptr;
+    const int64_t present = cols - half < 0 ? 0 : (cols - half < 8 ? cols - half : 8);
     for (int64_t kk = 0; kk < full; kk += 8) {
       __m256 r[8];
-      for (int i = 0; i < 8; ++i) r[i] = row[i] != nullptr ? widen8(row[i] + kk) : _mm256_setzero_ps();
+      for (int i = 0; i < 8; ++i) {
+        r[i] = i < present ? w.load8(n0 + half + i, k0, kk) : _mm256_setzero_ps();
+      }
       transpose8(r);
       for (int j = 0; j < 8; ++j) _mm256_store_ps(panel + (kk + j) * k_panel + half, r[j]);
     }
     for (int64_t kk = full; kk < kc; ++kk) {
       for (int64_t i = 0; i < 8; ++i) {
-        panel[kk * k_panel + half + i] = row[i] != nullptr ? widen1(row[i][kk]) : 0.0f;
+        panel[kk * k_panel + half + i] = i < present ? w.load1(n0 + half + i, k0, kk) : 0.0f;
       }
     }
   }
@@ -153,10 +180,9 @@ void tiles(const float* xpack, int64_t m, const float* panel, int64_t kc, float*
   }
 }
 
-}  // namespace
-
-void packed_gemm_avx2(const float* x, int64_t m, int64_t ldx, const uint16_t* w, int64_t k,
-                      int64_t n_begin, int64_t n_end, float* y, int64_t ldy, float* scratch) {
+template <typename Rows>
+void run(const float* x, int64_t m, int64_t ldx, const Rows& w, int64_t k, int64_t n_begin,
+         int64_t n_end, float* y, int64_t ldy, float* scratch) {
   float* panel = scratch;
   float* xpack = scratch + k_packed_gemm_panel_floats;
   for (int64_t m0 = 0; m0 < m; m0 += k_packed_gemm_block_rows) {
@@ -166,10 +192,22 @@ void packed_gemm_avx2(const float* x, int64_t m, int64_t ldx, const uint16_t* w,
       pack_rows(x + m0 * ldx, rows, ldx, k0, kc, xpack);
       for (int64_t n0 = n_begin; n0 < n_end; n0 += k_panel) {
         const int64_t cols = n0 + k_panel < n_end ? k_panel : n_end - n0;
-        pack(w, k, n0, cols, k0, kc, panel);
+        pack(w, n0, cols, k0, kc, panel);
         tiles(xpack, rows, panel, kc, y + m0 * ldy + n0, ldy, cols, k0 == 0);
       }
     }
+  }
+}
+
+}  // namespace
+
+void packed_gemm_avx2(const float* x, int64_t m, int64_t ldx, const packed_weight& w, int64_t k,
+                      int64_t n_begin, int64_t n_end, float* y, int64_t ldy, float* scratch) {
+  if (w.q8 != nullptr) {
+    run(x, m, ldx, q8_rows{w.q8, w.scales, w.row_stride, w.scale_stride, w.group}, k, n_begin,
+        n_end, y, ldy, scratch);
+  } else {
+    run(x, m, ldx, bf16_rows{w.bf16, w.row_stride}, k, n_begin, n_end, y, ldy, scratch);
   }
 }
 

@@ -17,11 +17,22 @@ inline constexpr int64_t k_packed_gemm_panel_floats = k_packed_gemm_panel_column
 inline constexpr int64_t k_packed_gemm_scratch_floats =
     k_packed_gemm_panel_floats + k_packed_gemm_block_rows * k_packed_gemm_depth;
 
+// The weight W [*, k] a call reads, row-major: exactly one of bf16 / q8 is set. A plain struct (no
+// inline functions, see above).
+struct packed_weight {
+  const uint16_t* bf16 = nullptr;  // bf16 bits, row stride `row_stride`
+  const int8_t* q8 = nullptr;      // int8 values; W[n, j] = q8[n, j] * scales[n, j / group]
+  const float* scales = nullptr;
+  int64_t row_stride = 0;    // stored values per row (>= k)
+  int64_t scale_stride = 0;  // scales per row (q8)
+  int64_t group = 0;         // inputs per scale (q8): a multiple of 8 dividing k_packed_gemm_depth
+};
+
 // y[i, n] = sum_j x[i, j] * W[n, j] for i < m, n in [n_begin, n_end), j < k. x: m rows of float32
-// with row stride ldx; w: bf16 bits, row-major [*, k]; y: float32 rows with stride ldy. Threads may
-// call it concurrently on disjoint column ranges, each with its own `scratch`: 32-byte aligned,
-// k_packed_gemm_scratch_floats long. Needs AVX2 and FMA; m, k >= 1.
-void packed_gemm_avx2(const float* x, int64_t m, int64_t ldx, const uint16_t* w, int64_t k,
+// with row stride ldx; y: float32 rows with stride ldy. Threads may call it concurrently on
+// disjoint column ranges, each with its own `scratch`: 32-byte aligned, k_packed_gemm_scratch_floats
+// long. Needs AVX2 and FMA; m, k >= 1.
+void packed_gemm_avx2(const float* x, int64_t m, int64_t ldx, const packed_weight& w, int64_t k,
                       int64_t n_begin, int64_t n_end, float* y, int64_t ldy, float* scratch);
 
 }  // namespace vlserve::model::kernels::detail

@@ -42,9 +42,10 @@ bool packed_linear_enabled() {
   return enabled;
 }
 
+bool packed_gemm_in_use() { return packed_linear_enabled() && gemv_linear_isa() == gemv_isa::avx2; }
+
 bool packed_linear_applicable(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  return packed_linear_enabled() && gemv_linear_isa() == gemv_isa::avx2 &&
-         shapes_fit(x, weight, bias) && x.size(0) >= k_packed_min_rows;
+  return packed_gemm_in_use() && shapes_fit(x, weight, bias) && x.size(0) >= k_packed_min_rows;
 }
 
 at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
@@ -54,11 +55,21 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& weight, const at
         "[N, K] and optional bias [N]; got x " + c10::str(x.sizes()) + " and weight " +
         c10::str(weight.sizes()));
   }
+  detail::packed_weight w;
+  w.bf16 = reinterpret_cast<const uint16_t*>(weight.data_ptr());
+  w.row_stride = weight.size(1);
+  return packed_product(x, w, weight.size(0), bias);
+}
+
+at::Tensor packed_product(const at::Tensor& x, const detail::packed_weight& w, int64_t n,
+                          const at::Tensor& bias) {
+  if (!gemv_isa_supported(gemv_isa::avx2)) {
+    throw std::invalid_argument("packed_product: this CPU lacks AVX2 + FMA");
+  }
   const at::Tensor xf = x.to(at::kFloat).contiguous();
-  const int64_t m = xf.size(0), k = xf.size(1), n = weight.size(0);
+  const int64_t m = xf.size(0), k = xf.size(1);
   at::Tensor y = at::empty({m, n}, xf.options());
   const float* xp = xf.data_ptr<float>();
-  const auto* w = reinterpret_cast<const uint16_t*>(weight.data_ptr());
   float* yp = y.data_ptr<float>();
   const int64_t width = detail::k_packed_gemm_panel_columns;
   const int64_t panels = (n + width - 1) / width;
