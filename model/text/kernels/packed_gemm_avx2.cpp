@@ -8,9 +8,9 @@
 // and transposed into a small float32 panel that stays in L1, and each register tile of 6
 // activation rows x 16 output columns does 12 FMAs per 2 panel loads and 6 broadcasts.
 //
-// Loop order (per thread, over its own column range): K blocks outermost, so the activation block
-// x[:, k0 .. k0+k_depth) (at most a few hundred KiB) stays in L2 while every panel of the range is
-// packed and multiplied against it; partial sums live in y between K blocks.
+// Loop order (per thread, over its own column range): blocks of up to 144 rows, then K blocks, so
+// the packed activation block x[rows, k0 .. k0+k_depth) (144 KiB) stays in L2 while every panel
+// of the range is packed and multiplied against it; partial sums live in y between K blocks.
 #include <immintrin.h>
 
 #include "model/text/kernels/packed_gemm_isa_kernels.hpp"
