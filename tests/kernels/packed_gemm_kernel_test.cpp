@@ -13,23 +13,13 @@
 
 #include "model/text/kernels/bf16_gemv.hpp"
 #include "model/text/kernels/packed_gemm_isa_kernels.hpp"
+#include "tests/kernels/bf16_bits.hpp"
 
 namespace vlserve::model::kernels {
 namespace {
 
-uint16_t to_bf16(float f) {  // round to nearest even (no NaNs in these inputs)
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  u += 0x7fffu + ((u >> 16) & 1u);
-  return uint16_t(u >> 16);
-}
-
-float from_bf16(uint16_t b) {
-  const uint32_t u = uint32_t(b) << 16;
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
+using test_bits::from_bf16;
+using test_bits::to_bf16;
 
 struct free_deleter {
   void operator()(float* p) const { std::free(p); }
