@@ -103,9 +103,8 @@ at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor
     return by_row_blocks(x, 0, [&](const at::Tensor& b) { return at::linear(b, weight, bias); });
   }
   // bf16 weights on CPU: for decode steps libtorch streams the weights at about half the memory
-  // bandwidth, the GEMV kernel close to all of it; without AVX512-BF16 the kernel also runs
-  // prompt chunks (libtorch's bf16 GEMM falls back to ~1 GFLOP/s there).
-  // Prompt chunks (9+ rows) without AVX512-BF16: the packed AVX2 GEMM.
+  // bandwidth, the GEMV kernel close to all of it. Prompt chunks (9+ rows) without AVX512-BF16,
+  // where libtorch's bf16 GEMM falls back to ~1 GFLOP/s: the packed AVX2 GEMM.
   if (kernels::packed_linear_applicable(x, weight, bias)) return kernels::packed_linear(x, weight, bias);
   if (kernels::gemv_linear_applicable(x, weight, bias)) return kernels::gemv_linear(x, weight, bias);
   // float32 on CPU: on the OpenMP threads, OpenBLAS single-threaded (kernels/split_gemm.hpp).

@@ -16,7 +16,9 @@ namespace {
 // (8, 6, 4, 3, 2), so only the last item of a layer has a ragged tail.
 constexpr int64_t k_columns_per_item = 48;
 
-bool shapes_fit(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+}  // namespace
+
+bool bf16_linear_shapes_fit(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
   if (!x.is_cpu() || !weight.is_cpu() || x.dim() != 2 || weight.dim() != 2) return false;
   if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kBFloat16) return false;
   if (weight.scalar_type() != at::kBFloat16 || !weight.is_contiguous()) return false;
@@ -24,8 +26,6 @@ bool shapes_fit(const at::Tensor& x, const at::Tensor& weight, const at::Tensor&
   if (weight.size(1) != x.size(1)) return false;
   return !bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0));
 }
-
-}  // namespace
 
 gemv_isa gemv_linear_isa() {
   static const gemv_isa isa = [] {
@@ -38,13 +38,14 @@ gemv_isa gemv_linear_isa() {
 
 int64_t gemv_linear_max_rows() {
   // With AVX512-BF16, oneDNN's bf16 GEMM beats 8-row groups on prompt chunks; without it,
-  // libtorch's bf16 GEMM falls back to ~1 GFLOP/s and the kernel wins at every size.
+  // libtorch's bf16 GEMM falls back to ~1 GFLOP/s: prompt chunks take the packed GEMM
+  // (packed_linear.hpp), or this kernel when that is switched off.
   return gemv_linear_isa() == gemv_isa::avx512_bf16 ? k_gemv_max_rows
                                                     : std::numeric_limits<int64_t>::max();
 }
 
 bool gemv_linear_applicable(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  return gemv_linear_isa() != gemv_isa::none && shapes_fit(x, weight, bias) &&
+  return gemv_linear_isa() != gemv_isa::none && bf16_linear_shapes_fit(x, weight, bias) &&
          x.size(0) <= gemv_linear_max_rows();
 }
 
@@ -54,7 +55,7 @@ at::Tensor gemv_linear(const at::Tensor& x, const at::Tensor& weight, const at::
 
 at::Tensor gemv_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        gemv_isa isa) {
-  if (!shapes_fit(x, weight, bias)) {
+  if (!bf16_linear_shapes_fit(x, weight, bias)) {
     throw std::invalid_argument(
         "gemv_linear: needs CPU x [M, K] (float32/bf16), contiguous bf16 weight [N, K] and "
         "optional bias [N]; got x " +

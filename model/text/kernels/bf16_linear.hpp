@@ -1,7 +1,7 @@
-// libtorch face of the bf16 GEMV kernel: the text decoder's dense() sends every CPU linear with
-// bf16 weights here — decode steps (up to 8 rows: one pass over the weights) and prompt chunks
-// (groups of 8 rows per cached column tile), where libtorch's bf16 GEMM without AVX512-BF16 runs
-// at ~1 GFLOP/s. Model-internal (includes ATen).
+// libtorch face of the bf16 GEMV kernel: the text decoder's dense() sends CPU linears with bf16
+// weights here — decode steps (up to 8 rows: one pass over the weights), and prompt chunks (groups
+// of 8 rows per cached column tile) only where the packed AVX2 GEMM is switched off, since
+// libtorch's bf16 GEMM without AVX512-BF16 runs at ~1 GFLOP/s. Model-internal (includes ATen).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -17,6 +17,10 @@ gemv_isa gemv_linear_isa();
 // Most rows dense() sends to the kernel: k_gemv_max_rows where AVX512-BF16 gives libtorch a fast
 // bf16 GEMM for prompt chunks, unbounded otherwise.
 int64_t gemv_linear_max_rows();
+
+// CPU tensors, x 2-D float32/bf16 with at least one row and column, weight 2-D contiguous bf16
+// [N, K] with K = x.size(1), bias undefined or [N]: the shapes both bf16 kernels take.
+bool bf16_linear_shapes_fit(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 
 // Whether dense() should run x · weightᵀ + bias here: CPU tensors, x 2-D float32/bf16 with 1 to
 // gemv_linear_max_rows() rows, weight 2-D contiguous bf16 [N, K] with K = x.size(1), bias

@@ -37,8 +37,8 @@ at::Tensor dequantize_int8(const int8_weight& w, at::ScalarType dtype);
 q8_isa int8_linear_isa();
 
 // x [M, in] (float32/bf16, CPU) · Ŵᵀ (+ bias [out]) in x's dtype. `batch_invariant` keeps every
-// row on the kernel (a row's result then depends only on that row, not on how many came with it). Throws std::invalid_argument
-// on mismatched shapes.
+// row on the kernel (a row's result then depends only on that row, not on how many came with it).
+// Throws std::invalid_argument on mismatched shapes.
 at::Tensor int8_linear(const at::Tensor& x, const int8_weight& w, const at::Tensor& bias,
                        bool batch_invariant);
 // The kernel path for any number of rows (groups of 8), on `isa`; tests pass each supported one.

@@ -1,6 +1,6 @@
-// Inner loop of the packed bf16-weight GEMM, in its own translation unit compiled with -mavx2
-// -mfma (see gemv_isa_kernels.hpp for why such a TU includes nothing else). Internal to
-// model/text/kernels: callers use packed_gemm.hpp.
+// Inner loop of the packed GEMM (bf16 or int8 weights), in its own translation unit compiled with
+// -mavx2 -mfma (see gemv_isa_kernels.hpp for why such a TU includes nothing else). Internal to
+// model/text/kernels: callers use packed_linear.hpp.
 #pragma once
 
 #include <cstdint>

@@ -13,14 +13,6 @@
 namespace vlserve::model::kernels {
 namespace {
 
-bool shapes_fit(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  if (!x.is_cpu() || !weight.is_cpu() || x.dim() != 2 || weight.dim() != 2) return false;
-  if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kBFloat16) return false;
-  if (weight.scalar_type() != at::kBFloat16 || !weight.is_contiguous()) return false;
-  if (x.size(0) < 1 || x.size(1) < 1 || weight.size(1) != x.size(1)) return false;
-  return !bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0));
-}
-
 // One per thread for the life of the thread: the kernel's panel and packed rows (~160 KiB).
 float* thread_scratch() {
   struct aligned_free {
@@ -45,11 +37,12 @@ bool packed_linear_enabled() {
 bool packed_gemm_in_use() { return packed_linear_enabled() && gemv_linear_isa() == gemv_isa::avx2; }
 
 bool packed_linear_applicable(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  return packed_gemm_in_use() && shapes_fit(x, weight, bias) && x.size(0) >= k_packed_min_rows;
+  return packed_gemm_in_use() && bf16_linear_shapes_fit(x, weight, bias) &&
+         x.size(0) >= k_packed_min_rows;
 }
 
 at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  if (!shapes_fit(x, weight, bias) || !gemv_isa_supported(gemv_isa::avx2)) {
+  if (!bf16_linear_shapes_fit(x, weight, bias) || !gemv_isa_supported(gemv_isa::avx2)) {
     throw std::invalid_argument(
         "packed_linear: needs an AVX2 CPU, CPU x [M, K] (float32/bf16), contiguous bf16 weight "
         "[N, K] and optional bias [N]; got x " + c10::str(x.sizes()) + " and weight " +
